@@ -1,0 +1,482 @@
+"""FocalLossClassifier: a torch classifier trained with focal loss, as a sklearn estimator.
+
+Design
+------
+The public estimator is a plain scikit-learn ``ClassifierMixin, BaseEstimator``
+with flat parameters; it *composes* skorch rather than subclassing it (skorch nets
+set attributes in ``__init__``, route ``**kwargs`` and return class indices from
+``predict``, which all break scikit-learn's estimator contract). ``fit``:
+
+1. validates parameters (``_parameter_constraints`` through ``_fit_context``) and
+   data (``validate_data``: finite, 2-D, numeric, float32 for torch);
+2. encodes labels with ``np.unique`` (``classes_``, any label type) and turns
+   ``class_weight`` into per-class weights with
+   :func:`sklearn_imbal.weights.compute_class_weights`; those weights are the
+   focal loss's ``alpha``, so ``class_weight`` really weights the loss;
+3. draws one seed from ``random_state`` and, inside ``torch.random.fork_rng``,
+   builds the module and trains it, with batches shuffled by a seeded
+   ``torch.Generator``: two fits with the same ``random_state`` give the same
+   model and the caller's global RNG streams are left as they were;
+4. holds out a *stratified* validation split only when asked
+   (``validation_fraction`` or ``early_stopping``), never skorch's silent 20%
+   default, and passes it as a predefined split; ``early_stopping`` uses skorch's
+   ``EarlyStopping`` on the validation loss and restores the best weights;
+5. builds ``net_`` (a ``skorch.NeuralNetClassifier``) with a batch loader that
+   fetches each batch with one index tensor (see :mod:`sklearn_imbal._skorch`),
+   and trains it on the chosen device (``"auto"``: CUDA when present).
+
+Prediction runs the module in eval mode without gradients, batch by batch, and
+turns the logits into float64 probabilities with a softmax, so rows sum to one and
+``decision_function`` (log-odds for binary, logits for multiclass) ranks exactly as
+``predict_proba``. ``predict`` decodes through ``classes_``.
+
+Pickling goes through skorch's own ``__getstate__``/``__setstate__``, which map a
+CUDA-trained net to the CPU when no GPU is present at load time.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from scipy.special import softmax as _np_softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+from torch import nn
+from torch.utils.data import TensorDataset
+
+from ._skorch import batch_loader, softmax
+from .losses import FocalLoss
+from .utils._torch import draw_seed, resolve_device, torch_seed
+from .utils._validation import encode_classification_target
+from .weights import compute_class_weights
+
+__all__ = ["FocalLossClassifier"]
+
+
+class MLP(nn.Module):
+    """The default module of :class:`FocalLossClassifier`: Linear-ReLU layers.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features.
+    n_classes : int
+        Number of output logits (one per class; 2 for a binary problem).
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Width of each hidden layer; ``()`` gives a linear (softmax regression) model.
+    """
+
+    def __init__(self, n_features, n_classes, hidden_layer_sizes=(100,)):
+        super().__init__()
+        layers = []
+        width = n_features
+        for size in hidden_layer_sizes:
+            layers += [nn.Linear(width, size), nn.ReLU()]
+            width = size
+        layers.append(nn.Linear(width, n_classes))
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, X):
+        return self.layers(X)
+
+
+class FocalLossClassifier(ClassifierMixin, BaseEstimator):
+    """Neural-network classifier trained with focal loss and class weights.
+
+    A multi-layer perceptron by default (any ``torch.nn.Module`` through ``module``),
+    trained with the multiclass focal loss of Lin et al. (2017), whose
+    ``(1 - p_y) ** gamma`` factor down-weights examples the model already gets right
+    so that training concentrates on the hard, usually minority, ones. Training runs
+    through skorch on CUDA when available. Put a ``StandardScaler`` in front of it
+    as you would for scikit-learn's ``MLPClassifier``.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default=(100,)
+        Width of each hidden layer of the default MLP; ``()`` trains a linear
+        (softmax regression) model. Ignored when ``module`` is given.
+    gamma : float, default=2.0
+        Focusing parameter of the focal loss, ``>= 0``; ``gamma=0`` is (weighted)
+        cross-entropy.
+    class_weight : {"balanced", "effective_number"}, dict or None, default=None
+        Per-class weights of the loss (the focal loss's ``alpha``), computed by
+        :func:`~sklearn_imbal.weights.compute_class_weights`: ``"balanced"`` is
+        ``n_samples / (n_classes * n_c)`` as in scikit-learn, ``"effective_number"``
+        is the class-balanced weighting of Cui et al. (2019), a dict maps labels to
+        weights (missing labels get 1).
+    module : callable or None, default=None
+        Factory of the network, usually a ``torch.nn.Module`` subclass, called as
+        ``module(n_features=n_features_in_, n_classes=n_classes)`` and returning a
+        module that maps a float32 batch of shape ``(batch, n_features)`` to logits
+        of shape ``(batch, n_classes)``. Use ``functools.partial`` to fix further
+        arguments. ``None`` builds :class:`MLP` with ``hidden_layer_sizes``.
+    max_epochs : int, default=200
+        Number of passes over the training data (fewer with early stopping).
+    batch_size : int, default=256
+        Rows per gradient step (the last batch of an epoch may be smaller).
+    lr : float, default=1e-3
+        Learning rate of the optimizer.
+    optimizer : type, default=torch.optim.AdamW
+        A ``torch.optim.Optimizer`` class, called with the module's parameters,
+        ``lr`` and ``weight_decay``.
+    weight_decay : float, default=0.0
+        Weight decay (L2 penalty; decoupled for AdamW).
+    validation_fraction : float or None, default=None
+        Fraction of the training rows held out, stratified by class, to report the
+        validation loss each epoch. ``None`` trains on every row unless
+        ``early_stopping=True``, which then holds out 10%.
+    early_stopping : bool, default=False
+        Stop when the validation loss has not improved by ``1e-4`` for
+        ``n_iter_no_change`` epochs, and restore the weights of the best epoch.
+    n_iter_no_change : int, default=10
+        Patience of early stopping, in epochs.
+    device : str or torch.device, default="auto"
+        ``"auto"`` trains on CUDA when torch sees a GPU, else on the CPU; or any
+        torch device string (``"cpu"``, ``"cuda"``, ``"cuda:1"``).
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, batch order and the validation split. An int
+        gives the same model on every fit; global RNG state is never changed.
+    verbose : int, default=0
+        ``1`` prints a table row per epoch (losses, duration) while training.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+    n_features_in_ : int
+        Number of features seen during ``fit``.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during ``fit``, when ``X`` has string column names.
+    class_weight_ : ndarray of shape (n_classes,)
+        The per-class loss weights used, in ``classes_`` order.
+    device_ : torch.device
+        Device the network was trained on.
+    net_ : skorch.NeuralNetClassifier
+        The fitted skorch net (its ``module_`` is the trained torch module).
+    n_iter_ : int
+        Number of epochs run.
+    loss_curve_ : ndarray of shape (n_iter_,)
+        Mean training loss of each epoch.
+    validation_loss_curve_ : ndarray of shape (n_iter_,) or None
+        Validation loss of each epoch, when a validation split was held out.
+    best_epoch_ : int or None
+        Epoch (1-based) with the lowest validation loss, when a split was held out;
+        with ``early_stopping`` its weights are the ones kept.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : MLP trained with (unweighted) log-loss.
+    sklearn_imbal.losses.FocalLoss : The loss this estimator minimises.
+    sklearn_imbal.weights.compute_class_weights : The ``class_weight`` strategies.
+
+    References
+    ----------
+    .. [1] T.-Y. Lin, P. Goyal, R. Girshick, K. He and P. Dollar, "Focal Loss for
+       Dense Object Detection", ICCV 2017.
+    .. [2] Y. Cui, M. Jia, T.-Y. Lin, Y. Song and S. Belongie, "Class-Balanced Loss
+       Based on Effective Number of Samples", CVPR 2019.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.metrics import balanced_accuracy_score
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklearn_imbal import FocalLossClassifier
+    >>> X, y = make_classification(n_samples=2000, weights=[0.95], flip_y=0,
+    ...                            random_state=0)
+    >>> X_train, X_test, y_train, y_test = train_test_split(
+    ...     X, y, stratify=y, random_state=0)
+    >>> clf = make_pipeline(
+    ...     StandardScaler(),
+    ...     FocalLossClassifier(class_weight="balanced", max_epochs=30, random_state=0),
+    ... ).fit(X_train, y_train)
+    >>> clf.predict_proba(X_test[:3]).sum(axis=1)
+    array([1., 1., 1.])
+    >>> print(f"{balanced_accuracy_score(y_test, clf.predict(X_test)):.1f}")
+    0.9
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "class_weight": [StrOptions({"balanced", "effective_number"}), dict, None],
+        "module": [callable, None],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "optimizer": [type],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        *,
+        gamma=2.0,
+        class_weight=None,
+        module=None,
+        max_epochs=200,
+        batch_size=256,
+        lr=1e-3,
+        optimizer=torch.optim.AdamW,
+        weight_decay=0.0,
+        validation_fraction=None,
+        early_stopping=False,
+        n_iter_no_change=10,
+        device="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.gamma = gamma
+        self.class_weight = class_weight
+        self.module = module
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.n_iter_no_change = n_iter_no_change
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the network on ``X`` and ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data, numeric and finite.
+        y : array-like of shape (n_samples,)
+            Class labels (any type), at least two classes.
+
+        Returns
+        -------
+        self : FocalLossClassifier
+            The fitted estimator.
+        """
+        hidden_layer_sizes = self._check_hidden_layer_sizes()
+        if not issubclass(self.optimizer, torch.optim.Optimizer):
+            raise TypeError(
+                f"optimizer={self.optimizer!r} is not a torch.optim.Optimizer subclass; "
+                "pass the class itself, e.g. optimizer=torch.optim.AdamW."
+            )
+        X, y = validate_data(self, X, y, dtype=np.float32, ensure_min_samples=2)
+        self.classes_, y_encoded = encode_classification_target(y, type(self).__name__)
+        n_classes = self.classes_.shape[0]
+        self.class_weight_ = compute_class_weights(y, self.class_weight, classes=self.classes_)
+        self.device_ = resolve_device(self.device)
+
+        rng = check_random_state(self.random_state)
+        seed = draw_seed(rng)
+        train_idx, valid_idx = self._split(y_encoded, rng)
+
+        X_t = torch.from_numpy(X).to(self.device_)
+        y_t = torch.from_numpy(y_encoded).to(self.device_)
+        train = _dataset(X_t[train_idx], y_t[train_idx])
+        valid = _dataset(X_t[valid_idx], y_t[valid_idx]) if valid_idx is not None else None
+
+        with torch_seed(seed, self.device_):
+            module = self._build_module(hidden_layer_sizes, n_classes)
+            criterion = FocalLoss(
+                gamma=self.gamma,
+                alpha=torch.as_tensor(self.class_weight_, dtype=torch.float32),
+            )
+            self.net_ = self._build_net(module, criterion, valid, seed)
+            self.net_.fit(train, y=None)
+
+        history = self.net_.history
+        self.n_iter_ = len(history)
+        self.loss_curve_ = np.asarray(history[:, "train_loss"], dtype=np.float64)
+        if valid is not None:
+            self.validation_loss_curve_ = np.asarray(history[:, "valid_loss"], dtype=np.float64)
+            self.best_epoch_ = int(np.argmin(self.validation_loss_curve_)) + 1
+        else:
+            self.validation_loss_curve_ = None
+            self.best_epoch_ = None
+        return self
+
+    def _check_hidden_layer_sizes(self):
+        sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
+        if sizes.size and (
+            sizes.ndim != 1
+            or not np.issubdtype(sizes.dtype, np.integer)
+            or np.any(sizes < 1)
+        ):
+            raise ValueError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} must be a positive int or a "
+                "sequence of positive ints, e.g. (100,) or (64, 32); () gives a linear model."
+            )
+        return tuple(int(size) for size in sizes)
+
+    def _split(self, y_encoded, rng):
+        """Indices of the training rows and of the stratified validation rows (or None)."""
+        indices = np.arange(y_encoded.shape[0])
+        fraction = self.validation_fraction
+        if fraction is None and self.early_stopping:
+            fraction = 0.1
+        if fraction is None:
+            return indices, None
+        try:
+            train_idx, valid_idx = train_test_split(
+                indices, test_size=fraction, stratify=y_encoded, random_state=rng
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"Cannot hold out a stratified validation split of {fraction} "
+                f"(validation_fraction / early_stopping): {exc} Every class needs at least "
+                "2 samples and the split must hold one of each class; lower "
+                "validation_fraction, pass more data, or set early_stopping=False."
+            ) from exc
+        return np.sort(train_idx), np.sort(valid_idx)
+
+    def _build_module(self, hidden_layer_sizes, n_classes):
+        if self.module is None:
+            return MLP(self.n_features_in_, n_classes, hidden_layer_sizes)
+        module = self.module(n_features=self.n_features_in_, n_classes=n_classes)
+        if not isinstance(module, nn.Module):
+            raise TypeError(
+                f"module={self.module!r} returned {type(module).__name__}, not a "
+                "torch.nn.Module; pass an nn.Module subclass (or a factory returning one) "
+                "accepting n_features and n_classes keyword arguments."
+            )
+        return module
+
+    def _build_net(self, module, criterion, valid, seed):
+        from skorch import NeuralNetClassifier
+        from skorch.callbacks import EarlyStopping
+        from skorch.helper import predefined_split
+
+        callbacks = []
+        if self.early_stopping:
+            callbacks.append(
+                EarlyStopping(
+                    monitor="valid_loss",
+                    patience=self.n_iter_no_change,
+                    threshold=1e-4,
+                    load_best=True,
+                    sink=print if self.verbose else _silent,
+                )
+            )
+        return NeuralNetClassifier(
+            module=module,
+            criterion=criterion,
+            optimizer=self.optimizer,
+            lr=self.lr,
+            optimizer__weight_decay=self.weight_decay,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=None if valid is None else predefined_split(valid),
+            iterator_train=batch_loader,
+            iterator_train__shuffle=True,
+            iterator_train__generator=torch.Generator().manual_seed(seed),
+            iterator_valid=batch_loader,
+            callbacks=callbacks,
+            # Without this, skorch returns raw logits from predict_proba for any
+            # criterion other than CrossEntropyLoss.
+            predict_nonlinearity=softmax,
+            device=self.device_,
+            verbose=self.verbose,
+        )
+
+    def _logits(self, X):
+        """Float64 logits of validated ``X``, computed batch by batch in eval mode.
+
+        The rows are padded with zeros to a whole number of batches, so every batch
+        has the same shape: float32 matrix kernels are chosen by shape, and a row's
+        prediction must not depend on how many rows are predicted with it.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=np.float32, reset=False)
+        n_samples = X.shape[0]
+        X_t = torch.from_numpy(X)
+        n_padding = -n_samples % self.batch_size
+        if n_padding:
+            X_t = torch.cat([X_t, X_t.new_zeros((n_padding, X_t.shape[1]))])
+        with torch.inference_mode():
+            logits = self.net_.forward(_dataset(X_t, None), training=False, device="cpu")
+        return logits[:n_samples].numpy().astype(np.float64)
+
+    def decision_function(self, X):
+        """Confidence scores: log-odds of ``classes_[1]`` (binary) or logits (multiclass).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For a binary problem, ``log p(classes_[1]) - log p(classes_[0])``: positive
+            means ``classes_[1]`` is predicted. Otherwise the logit of each class.
+        """
+        logits = self._logits(X)
+        if logits.shape[1] == 2:
+            return logits[:, 1] - logits[:, 0]
+        return logits
+
+    def predict_proba(self, X):
+        """Class probabilities (softmax of the logits); each row sums to one.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, columns in ``classes_`` order.
+        """
+        return _np_softmax(self._logits(X), axis=1)
+
+    def predict(self, X):
+        """Most probable class of each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels, taken from ``classes_``.
+        """
+        logits = self._logits(X)
+        return self.classes_[np.argmax(logits, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags
+
+
+def _dataset(X, y):
+    """A ``TensorDataset`` of ``(X, y)``; indexed with a tensor it returns a whole batch.
+
+    Without labels (prediction) ``y`` is a zero-width placeholder that costs no memory.
+    """
+    if y is None:
+        y = X.new_empty((X.shape[0], 0))
+    return TensorDataset(X, y)
+
+
+def _silent(*args, **kwargs):
+    """A picklable sink that prints nothing (skorch callbacks default to ``print``)."""
