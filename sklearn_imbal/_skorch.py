@@ -40,9 +40,13 @@ def batch_loader(dataset, *, batch_size, shuffle=False, generator=None):
     Used as skorch's ``iterator_train`` / ``iterator_valid``; skorch passes
     ``batch_size`` and any ``iterator_*__`` parameters (``shuffle``, ``generator``).
     """
+    if generator is None:
+        # DataLoader draws a base seed on every iteration: from the global generator
+        # unless it has its own, and prediction must not move the caller's RNG.
+        generator = torch.Generator()
     sampler = _IndexBatchSampler(len(dataset), batch_size, shuffle, generator)
     # batch_size=None: the sampler already yields whole batches; no collation needed.
-    return DataLoader(dataset, batch_size=None, sampler=sampler)
+    return DataLoader(dataset, batch_size=None, sampler=sampler, generator=generator)
 
 
 def softmax(logits):

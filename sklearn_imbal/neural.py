@@ -164,7 +164,8 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
         Validation loss of each epoch, when a validation split was held out.
     best_epoch_ : int or None
         Epoch (1-based) with the lowest validation loss, when a split was held out;
-        with ``early_stopping`` its weights are the ones kept.
+        with ``early_stopping``, the epoch whose weights were restored (the last one
+        that improved the validation loss by more than a relative 1e-4).
 
     See Also
     --------
@@ -305,7 +306,11 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
         self.loss_curve_ = np.asarray(history[:, "train_loss"], dtype=np.float64)
         if valid is not None:
             self.validation_loss_curve_ = np.asarray(history[:, "valid_loss"], dtype=np.float64)
-            self.best_epoch_ = int(np.argmin(self.validation_loss_curve_)) + 1
+            if self.early_stopping:
+                # The epoch whose weights EarlyStopping restored (it improves by > 1e-4).
+                self.best_epoch_ = int(dict(self.net_.callbacks_)["early_stopping"].best_epoch_)
+            else:
+                self.best_epoch_ = int(np.argmin(self.validation_loss_curve_)) + 1
         else:
             self.validation_loss_curve_ = None
             self.best_epoch_ = None
@@ -364,15 +369,14 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
 
         callbacks = []
         if self.early_stopping:
-            callbacks.append(
-                EarlyStopping(
-                    monitor="valid_loss",
-                    patience=self.n_iter_no_change,
-                    threshold=1e-4,
-                    load_best=True,
-                    sink=print if self.verbose else _silent,
-                )
+            early_stopping = EarlyStopping(
+                monitor="valid_loss",
+                patience=self.n_iter_no_change,
+                threshold=1e-4,
+                load_best=True,
+                sink=print if self.verbose else _silent,
             )
+            callbacks.append(("early_stopping", early_stopping))
         return NeuralNetClassifier(
             module=module,
             criterion=criterion,

@@ -14,9 +14,10 @@ def encode_classification_target(y, estimator_name):
     check_classification_targets(y)
     classes, y_encoded = np.unique(y, return_inverse=True)
     if classes.shape[0] < 2:
+        label = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
         raise ValueError(
             f"{estimator_name} needs samples of at least two classes in y, but y holds only "
-            f"the class {classes[0]!r}. A classifier cannot learn a decision from one class: "
+            f"the class {label!r}. A classifier cannot learn a decision from one class: "
             "check that the label column and the train/test split are the intended ones."
         )
     return classes, y_encoded.astype(np.int64, copy=False)
