@@ -48,7 +48,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from ._skorch import batch_loader, softmax
+from ._skorch import Net, TensorBatches, softmax
 from .losses import FocalLoss
 from .utils._torch import draw_seed, resolve_device, torch_seed
 from .utils._validation import encode_classification_target
@@ -364,7 +364,6 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
         return module
 
     def _build_net(self, module, criterion, valid, seed):
-        from skorch import NeuralNetClassifier
         from skorch.callbacks import EarlyStopping
         from skorch.helper import predefined_split
 
@@ -378,22 +377,27 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
                 sink=print if self.verbose else _silent,
             )
             callbacks.append(("early_stopping", early_stopping))
-        optimizer_params = {"optimizer__weight_decay": self.weight_decay}
+        net_params = {"optimizer__weight_decay": self.weight_decay}
         if _supports_fused(self.optimizer, self.device_):
-            optimizer_params["optimizer__fused"] = True
-        return NeuralNetClassifier(
+            net_params["optimizer__fused"] = True
+        if not self.verbose:
+            # Default callbacks that would do nothing still run on every batch.
+            net_params["callbacks__print_log"] = None
+        if valid is None:
+            net_params["callbacks__valid_loss"] = None
+        return Net(
             module=module,
             criterion=criterion,
             optimizer=self.optimizer,
             lr=self.lr,
-            **optimizer_params,
+            **net_params,
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
             train_split=None if valid is None else predefined_split(valid),
-            iterator_train=batch_loader,
+            iterator_train=TensorBatches,
             iterator_train__shuffle=True,
             iterator_train__generator=torch.Generator().manual_seed(seed),
-            iterator_valid=batch_loader,
+            iterator_valid=TensorBatches,
             callbacks=callbacks,
             # Without this, skorch returns raw logits from predict_proba for any
             # criterion other than CrossEntropyLoss.
