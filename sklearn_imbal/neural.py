@@ -154,7 +154,8 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
     class_weight_ : ndarray of shape (n_classes,)
         The per-class loss weights used, in ``classes_`` order.
     device_ : torch.device
-        Device the network was trained on.
+        Device holding the network: where it was trained, or after unpickling on a
+        machine without a GPU, the CPU it was loaded to.
     net_ : skorch.NeuralNetClassifier
         The fitted skorch net (its ``module_`` is the trained torch module).
     n_iter_ : int
@@ -473,6 +474,14 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
         """
         logits = self._logits(X)
         return self.classes_[np.argmax(logits, axis=1)]
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        net = state.get("net_")
+        if net is not None:
+            # skorch maps a CUDA-trained net to the CPU when no GPU is present at load
+            # time; keep device_ true to where the weights now are.
+            self.device_ = torch.device(net.device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -209,7 +209,9 @@ def test_pickle_and_joblib_roundtrip(imbalanced, tmp_path):
     X, y = imbalanced
     clf = fast().fit(X, y)
     expected = clf.predict_proba(X)
-    np.testing.assert_array_equal(pickle.loads(pickle.dumps(clf)).predict_proba(X), expected)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict_proba(X), expected)
+    assert restored.device_ == clf.device_
     joblib.dump(clf, tmp_path / "clf.joblib")
     np.testing.assert_array_equal(joblib.load(tmp_path / "clf.joblib").predict_proba(X), expected)
 
@@ -341,6 +343,7 @@ def test_cuda_training_and_loading_on_a_cpu_only_process(imbalanced, tmp_path):
         f"X = np.load({str(tmp_path / 'X.npy')!r})\n"
         f"expected = np.load({str(tmp_path / 'proba.npy')!r})\n"
         "assert next(clf.net_.module_.parameters()).device.type == 'cpu'\n"
+        "assert clf.device_.type == 'cpu'\n"
         "np.testing.assert_allclose(clf.predict_proba(X), expected, atol=1e-5)\n"
         "print('ok')\n"
     )
