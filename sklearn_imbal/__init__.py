@@ -6,7 +6,16 @@ lazily when they are fitted.
 """
 
 from .losses import FocalLoss, LogitAdjustedLoss, focal_loss
+from .metrics import (
+    expected_calibration_error,
+    get_imbalanced_scorers,
+    imbalanced_scores,
+    minority_f1_score,
+    minority_precision_score,
+    minority_recall_score,
+)
 from .neural import FocalLossClassifier
+from .threshold import ThresholdCurveDisplay, ThresholdTunedClassifier
 from .weights import compute_class_weights
 
 __version__ = "0.1.0.dev0"
@@ -15,7 +24,15 @@ __all__ = [
     "FocalLoss",
     "FocalLossClassifier",
     "LogitAdjustedLoss",
+    "ThresholdCurveDisplay",
+    "ThresholdTunedClassifier",
     "compute_class_weights",
+    "expected_calibration_error",
     "focal_loss",
+    "get_imbalanced_scorers",
+    "imbalanced_scores",
+    "minority_f1_score",
+    "minority_precision_score",
+    "minority_recall_score",
     "__version__",
 ]

@@ -1,0 +1,1069 @@
+"""Decision rules tuned by cross-validation: thresholds, class weights and costs.
+
+Design
+------
+:class:`ThresholdTunedClassifier` wraps any classifier. ``fit`` collects out-of-fold
+responses of the wrapped estimator (``cv``: k folds, one stratified split for a
+fractional ``cv``, or none for a prefitted / ``FrozenEstimator`` model), chooses a
+decision rule on them, and refits the estimator on all the data. Three rules:
+
+Binary threshold
+    Predict the positive class when its score (probability or decision function)
+    is ``>= best_threshold_``. With ``thresholds="auto"`` the candidates are *every*
+    place where a prediction can change: the midpoints between consecutive unique
+    out-of-fold scores, plus one threshold below and one above them all. For each
+    fold the scorer is evaluated exactly at every candidate; the chosen threshold
+    maximises the mean over folds (ties: the middle of the tied candidates), so
+    ``best_score_`` is comparable with ``cross_val_score``. scikit-learn's
+    ``TunedThresholdClassifierCV`` instead interpolates each fold's curve onto a
+    grid of 100 thresholds.
+
+Multiclass class weights
+    Predict ``argmax_k w_k * p_k``. Coordinate ascent from ``w = 1`` (plain argmax):
+    for one class ``k`` with the others fixed, sample ``i`` switches to ``k`` exactly
+    when ``w_k > max_{j != k} w_j p_ij / p_ik``, so the exact candidates for ``w_k``
+    are the midpoints between consecutive such ratios; every candidate is scored,
+    the best is kept only if it *strictly* improves the mean fold score, and sweeps
+    over the classes repeat until none improves (at most ``max_iter`` sweeps). The
+    result is never worse than argmax on the tuning data. Candidates are thinned
+    to ``max_candidates`` quantiles per coordinate on large data.
+
+Cost matrix
+    ``cost_matrix[i, j]`` is the cost of predicting class ``j`` when the truth is
+    ``i``; the prediction minimises the expected cost ``sum_i p_i cost[i, j]``
+    under ``predict_proba`` (the Bayes rule). Nothing is tuned; ``best_score_`` is
+    minus the mean cost of the rule on the out-of-fold predictions.
+
+Scoring every candidate exactly
+    For each candidate rule the weighted confusion matrix of every fold is obtained
+    from cumulative sums over the samples sorted by the value at which their
+    prediction changes: ``O(n log n + T K^2)`` for ``T`` candidates, instead of
+    re-predicting and re-scoring ``T`` times. Scorers made of scikit-learn's
+    confusion-matrix metrics (F1, F-beta, precision, recall, Jaccard, MCC,
+    balanced accuracy, accuracy, with their ``average``, ``beta``,
+    ``zero_division`` and ``adjusted`` options) are evaluated vectorised on those
+    matrices. Any other label-based scorer is called on ``K^2`` pseudo-samples
+    weighted by the confusion matrix, which is exact for every metric that is a
+    function of the (weighted) confusion matrix; a scorer whose metric takes no
+    ``sample_weight`` is called on the real predictions at up to
+    ``max_candidates`` candidates. Scorers that rank scores (ROC AUC, average
+    precision, log loss) do not depend on the decision rule and are rejected.
+"""
+
+import inspect
+import numbers
+from numbers import Integral, Real
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    _fit_context,
+    clone,
+)
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    check_scoring,
+    f1_score,
+    fbeta_score,
+    jaccard_score,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+)
+from sklearn.model_selection import StratifiedShuffleSplit, check_cv
+from sklearn.utils import _safe_indexing, get_tags, indexable
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _raise_for_params,
+    process_routing,
+)
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_method_params,
+    _num_samples,
+    check_is_fitted,
+    column_or_1d,
+)
+
+from ._threshold_plot import ThresholdCurveDisplay
+
+__all__ = ["ThresholdTunedClassifier", "ThresholdCurveDisplay", "threshold_sweep"]
+
+
+# --------------------------------------------------------------------------- scorers
+def _resolve_scorer(scoring, default):
+    """A scikit-learn ``_Scorer`` for ``scoring``, rejecting threshold-free scorers."""
+    name = scoring if isinstance(scoring, str) else None
+    scorer = check_scoring(None, scoring=default if scoring is None else scoring)
+    if not all(hasattr(scorer, attr) for attr in ("_score_func", "_sign", "_kwargs")):
+        raise TypeError(
+            f"scoring={scoring!r} must be a scorer name (e.g. 'f1', 'matthews_corrcoef') "
+            "or a scorer made with sklearn.metrics.make_scorer from a metric of "
+            "(y_true, y_pred); a plain callable cannot be evaluated at each threshold."
+        )
+    response = scorer._response_method
+    if response != "predict" and not (isinstance(response, (list, tuple))
+                                      and list(response) == ["predict"]):
+        raise ValueError(
+            f"scoring={name or scorer!r} scores continuous predictions "
+            f"(response_method={response!r}): a ranking metric such as ROC AUC or average "
+            "precision does not depend on the decision threshold, so it cannot choose one. "
+            "Use a metric of predicted labels: 'f1', 'f1_macro', 'matthews_corrcoef', "
+            "'balanced_accuracy', or make_scorer(fbeta_score, beta=2)."
+        )
+    return scorer
+
+
+def _safe_divide(numerator, denominator, zero_division):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = numerator / denominator
+    if np.isscalar(zero_division) and not isinstance(zero_division, str):
+        fill = float(zero_division)
+    else:  # "warn" (the default) scores 0, as scikit-learn does
+        fill = 0.0
+    return np.where(denominator == 0, fill, out)
+
+
+def _counts(confusion):
+    """Per-class tp, predicted (column) and true (row) totals of (T, K, K) matrices."""
+    tp = np.diagonal(confusion, axis1=1, axis2=2)
+    return tp, confusion.sum(axis=1), confusion.sum(axis=2)
+
+
+def _average(per_class, support, present, average):
+    if average == "macro":
+        return (per_class * present).sum(axis=1) / np.maximum(present.sum(axis=1), 1)
+    # weighted
+    return _safe_divide((per_class * support).sum(axis=1), support.sum(axis=1), 0.0)
+
+
+def _fbeta_family(kind):
+    """Vectorised precision / recall / F-beta / Jaccard on (T, K, K) confusion matrices."""
+
+    def metric(confusion, pos, kwargs):
+        beta = kwargs.get("beta", 1.0)
+        average = kwargs.get("average", "binary")
+        zero_division = kwargs.get("zero_division", "warn")
+        tp, predicted, true = _counts(confusion)
+        if kind == "precision":
+            per_class = _safe_divide(tp, predicted, zero_division)
+        elif kind == "recall":
+            per_class = _safe_divide(tp, true, zero_division)
+        elif kind == "jaccard":
+            per_class = _safe_divide(tp, predicted + true - tp, zero_division)
+        else:
+            b2 = beta * beta
+            per_class = _safe_divide((1 + b2) * tp, b2 * true + predicted, zero_division)
+        if average == "binary":
+            if confusion.shape[1] != 2:
+                raise ValueError(
+                    "This scoring uses average='binary', which needs two classes; for "
+                    "multiclass targets use e.g. scoring='f1_macro' or 'f1_weighted'."
+                )
+            return per_class[:, pos]
+        if average == "micro":
+            total_tp, total = tp.sum(axis=1), confusion.sum(axis=(1, 2))
+            if kind == "jaccard":
+                return _safe_divide(total_tp, 2 * total - total_tp, zero_division)
+            return _safe_divide(total_tp, total, zero_division)
+        present = (true + predicted) > 0
+        return _average(per_class, true, present, average)
+
+    return metric
+
+
+def _mcc(confusion, pos, kwargs):
+    tp, predicted, true = _counts(confusion)
+    n = confusion.sum(axis=(1, 2))
+    correct = tp.sum(axis=1)
+    cov_ytyp = correct * n - (predicted * true).sum(axis=1)
+    cov_ypyp = n * n - (predicted * predicted).sum(axis=1)
+    cov_ytyt = n * n - (true * true).sum(axis=1)
+    return _safe_divide(cov_ytyp, np.sqrt(cov_ytyt * cov_ypyp), 0.0)
+
+
+def _balanced_accuracy(confusion, pos, kwargs):
+    tp, _, true = _counts(confusion)
+    present = true > 0
+    score = (_safe_divide(tp, true, 0.0) * present).sum(axis=1) / np.maximum(
+        present.sum(axis=1), 1
+    )
+    if kwargs.get("adjusted", False):
+        chance = 1 / np.maximum(present.sum(axis=1), 1)
+        score = (score - chance) / (1 - chance)
+    return score
+
+
+def _accuracy(confusion, pos, kwargs):
+    tp, _, _ = _counts(confusion)
+    correct = tp.sum(axis=1)
+    if kwargs.get("normalize", True):
+        return _safe_divide(correct, confusion.sum(axis=(1, 2)), 0.0)
+    return correct
+
+
+# Metric -> (vectorised implementation, keyword arguments it understands).
+_VECTORISED = {
+    f1_score: (_fbeta_family("fbeta"), {"average", "zero_division", "pos_label"}),
+    fbeta_score: (_fbeta_family("fbeta"), {"beta", "average", "zero_division", "pos_label"}),
+    precision_score: (_fbeta_family("precision"), {"average", "zero_division", "pos_label"}),
+    recall_score: (_fbeta_family("recall"), {"average", "zero_division", "pos_label"}),
+    jaccard_score: (_fbeta_family("jaccard"), {"average", "zero_division", "pos_label"}),
+    matthews_corrcoef: (_mcc, set()),
+    balanced_accuracy_score: (_balanced_accuracy, {"adjusted"}),
+    accuracy_score: (_accuracy, {"normalize"}),
+}
+
+
+class _ConfusionScorer:
+    """Scores (T, K, K) weighted confusion matrices the way ``scorer`` scores labels."""
+
+    def __init__(self, scorer, classes, pos_index):
+        self.scorer = scorer
+        self.classes = classes
+        self.pos_index = pos_index
+        func, kwargs = scorer._score_func, dict(scorer._kwargs)
+        known = _VECTORISED.get(func)
+        if known is not None and set(kwargs) <= known[1] and kwargs.get("average") != "samples":
+            self.kind = "vectorised"
+            self._metric = known[0]
+        elif "sample_weight" in inspect.signature(func).parameters:
+            self.kind = "weighted"
+        else:
+            self.kind = "direct"
+        self.kwargs = kwargs
+
+    def __call__(self, confusion):
+        sign = self.scorer._sign
+        if self.kind == "vectorised":
+            return sign * np.asarray(
+                self._metric(confusion, self.pos_index, self.kwargs), dtype=np.float64
+            )
+        n_classes = confusion.shape[1]
+        y_true = np.repeat(self.classes, n_classes)
+        y_pred = np.tile(self.classes, n_classes)
+        return sign * np.array([
+            self.scorer._score_func(
+                y_true, y_pred, sample_weight=matrix.ravel(), **self.kwargs
+            )
+            for matrix in confusion
+        ], dtype=np.float64)
+
+    def score_labels(self, y_true, y_pred, sample_weight):
+        kwargs = dict(self.kwargs)
+        if sample_weight is not None:
+            kwargs["sample_weight"] = sample_weight
+        return self.scorer._sign * self.scorer._score_func(y_true, y_pred, **kwargs)
+
+
+# --------------------------------------------------------------------------- sweeps
+# Multiclass candidates per class weight for scorers that are not vectorised.
+_MAX_CALLED_CANDIDATES = 100
+
+
+def _tie_break(scores):
+    """Index of the maximum; among tied maxima, the middle one (the most robust)."""
+    best = np.flatnonzero(scores >= np.nanmax(scores) - 1e-12)
+    return int(best[len(best) // 2])
+
+
+def _candidate_thresholds(scores, thresholds):
+    if isinstance(thresholds, str):  # "auto": every place a prediction can change
+        unique = np.unique(scores)
+        inner = (unique[:-1] + unique[1:]) / 2
+        return np.concatenate([[unique[0]], inner, [np.nextafter(unique[-1], np.inf)]])
+    if isinstance(thresholds, numbers.Integral):
+        return np.linspace(scores.min(), scores.max(), num=int(thresholds))
+    return np.sort(np.asarray(thresholds, dtype=np.float64))
+
+
+def _binary_confusions(y_pos, y_score, weights, thresholds, pos_index=1):
+    """(T, 2, 2) confusion matrices at each threshold (positive when score >= it).
+
+    Rows are true classes and columns predicted ones, in ``classes_`` order, where
+    the positive class sits at ``pos_index``.
+    """
+    # Sample i is predicted positive for thresholds t_j <= score_i, i.e. j < last_i.
+    last = np.searchsorted(thresholds, y_score, side="right")
+    n_thresholds = thresholds.shape[0]
+    pos_w = np.bincount(last, weights=weights * y_pos, minlength=n_thresholds + 1)
+    neg_w = np.bincount(last, weights=weights * (1 - y_pos), minlength=n_thresholds + 1)
+    # Positive predictions at threshold j: samples whose last > j.
+    tp = np.cumsum(pos_w[::-1])[::-1][1:]
+    fp = np.cumsum(neg_w[::-1])[::-1][1:]
+    fn = pos_w.sum() - tp
+    tn = neg_w.sum() - fp
+    confusion = np.stack([np.stack([tn, fp], axis=1), np.stack([fn, tp], axis=1)], axis=1)
+    return confusion if pos_index == 1 else confusion[:, ::-1, ::-1]
+
+
+def _direct_curve(confusion_scorer, y_true, predict_at, weights, n_candidates):
+    """Score real predictions at each candidate (metrics without sample_weight)."""
+    sample_weight = None if np.all(weights == 1) else weights
+    return np.array([
+        confusion_scorer.score_labels(y_true, predict_at(c), sample_weight)
+        for c in range(n_candidates)
+    ])
+
+
+def threshold_sweep(y_true, y_score, *, scoring="f1", pos_label=None, thresholds="auto",
+                    sample_weight=None):
+    """Score a binary decision threshold at every candidate, exactly.
+
+    Predicting ``pos_label`` when ``y_score >= threshold``, compute the value of
+    ``scoring`` at every candidate threshold. With ``thresholds="auto"`` the
+    candidates are all the places where a prediction changes (midpoints between
+    consecutive unique scores, plus one below and one above them all), so the
+    maximum of the returned curve is the best threshold on this data.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,)
+        True labels of a binary problem.
+    y_score : array-like of shape (n_samples,)
+        Scores of the positive class (probabilities or decision values).
+    scoring : str or scorer, default="f1"
+        A metric of predicted labels: a scorer name or a ``make_scorer`` object.
+        Ranking scorers (``"roc_auc"``, ``"average_precision"``) are rejected.
+    pos_label : int, str or None, default=None
+        The positive class; ``None`` takes the scorer's ``pos_label`` if it sets one,
+        else the greater of the two labels.
+    thresholds : "auto", int or array-like, default="auto"
+        ``"auto"``: every place a prediction changes; an int: that many evenly spaced
+        thresholds between the lowest and highest score; an array: those thresholds.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights, passed on to the metric.
+
+    Returns
+    -------
+    thresholds : ndarray of shape (n_thresholds,)
+        The candidate thresholds, ascending.
+    scores : ndarray of shape (n_thresholds,)
+        The score at each threshold (greater is better: scorers made with
+        ``greater_is_better=False`` are negated, as scikit-learn's scorers are).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn_imbal.threshold import threshold_sweep
+    >>> y = np.array([0, 0, 0, 0, 1, 1])
+    >>> score = np.array([0.1, 0.2, 0.3, 0.6, 0.4, 0.9])
+    >>> thresholds, f1 = threshold_sweep(y, score, scoring="f1")
+    >>> thresholds.round(3)
+    array([0.1 , 0.15, 0.25, 0.35, 0.5 , 0.75, 0.9 ])
+    >>> f1.round(3)
+    array([0.5  , 0.571, 0.667, 0.8  , 0.5  , 0.667, 0.   ])
+    """
+    y_true = np.asarray(y_true)
+    y_score = np.asarray(y_score, dtype=np.float64)
+    if y_true.shape[0] != y_score.shape[0] or y_score.ndim != 1:
+        raise ValueError(
+            f"y_true and y_score must be 1-D of the same length, got {y_true.shape} and "
+            f"{y_score.shape}; y_score is the score of the positive class."
+        )
+    classes = np.unique(y_true)
+    if classes.shape[0] != 2:
+        raise ValueError(f"threshold_sweep needs two classes in y_true, got {classes.tolist()}.")
+    scorer = _resolve_scorer(scoring, "f1")
+    pos_index = _positive_index(classes, pos_label, scorer)
+    weights = np.ones_like(y_score) if sample_weight is None else np.asarray(
+        sample_weight, dtype=np.float64)
+    candidates = _candidate_thresholds(y_score, thresholds)
+    y_pos = (y_true == classes[pos_index]).astype(np.float64)
+    confusion_scorer = _ConfusionScorer(scorer, classes, pos_index)
+    if confusion_scorer.kind == "direct":
+        def predict_at(c):
+            return np.where(y_score >= candidates[c], classes[pos_index], classes[1 - pos_index])
+        scores = _direct_curve(confusion_scorer, y_true, predict_at, weights, len(candidates))
+    else:
+        scores = confusion_scorer(
+            _binary_confusions(y_pos, y_score, weights, candidates, pos_index))
+    return candidates, scores
+
+
+def _positive_index(classes, pos_label, scorer=None):
+    if pos_label is None and scorer is not None:
+        pos_label = scorer._kwargs.get("pos_label")
+    if pos_label is None:
+        return 1
+    matches = np.flatnonzero(classes == pos_label)
+    if matches.size == 0:
+        raise ValueError(
+            f"pos_label={pos_label!r} is not one of the classes {classes.tolist()}; pass "
+            "the label of the class whose score the threshold applies to."
+        )
+    return int(matches[0])
+
+
+def _weight_candidates(ratios, current, max_candidates):
+    """Candidate values of one class weight: midpoints between the switching ratios."""
+    finite = np.unique(ratios[np.isfinite(ratios) & (ratios > 0)])
+    if finite.size == 0:
+        return np.array([current])
+    if finite.size > max_candidates:
+        finite = np.unique(np.quantile(finite, np.linspace(0, 1, max_candidates)))
+    inner = np.sqrt(finite[:-1] * finite[1:])  # geometric midpoints: weights are ratios
+    return np.unique(np.concatenate([[finite[0] / 2], inner, [finite[-1] * 2], [current]]))
+
+
+def _class_flip_confusions(y_enc, proba, weights, class_weights, k, candidates, n_classes):
+    """(T, K, K) confusion matrices when class ``k``'s weight takes each candidate value."""
+    others = proba * class_weights
+    others[:, k] = -np.inf
+    best_other = others.argmax(axis=1)
+    best_value = others[np.arange(len(y_enc)), best_other]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(proba[:, k] > 0, best_value / proba[:, k], np.inf)
+    # Sample i is predicted k when w_k > ratio_i: from the first candidate above it.
+    first = np.searchsorted(candidates, ratio, side="right")
+    n_candidates = candidates.shape[0]
+    cells = n_classes * n_classes
+    base = np.bincount(y_enc * n_classes + best_other, weights=weights, minlength=cells)
+    delta = np.zeros((n_candidates + 1, cells))
+    np.add.at(delta, (first, y_enc * n_classes + best_other), -weights)
+    np.add.at(delta, (first, y_enc * n_classes + k), weights)
+    confusion = base + np.cumsum(delta, axis=0)[:n_candidates]
+    return confusion.reshape(n_candidates, n_classes, n_classes), ratio
+
+
+def _tune_class_weights(y_enc, proba, weights, folds, confusion_scorer, n_classes,
+                        max_iter, max_candidates):
+    """Coordinate ascent on per-class weights.
+
+    Returns the weights, the fold scores at them and at argmax, the history of
+    improvements ``(sweep, class, weights, mean score)`` and the number of sweeps.
+    """
+    class_weights = np.ones(n_classes)
+
+    def fold_scores(w):
+        pred = np.argmax(proba * w, axis=1)
+        out = []
+        for fold in folds:
+            cm = np.bincount(y_enc[fold] * n_classes + pred[fold], weights=weights[fold],
+                             minlength=n_classes * n_classes)
+            if confusion_scorer.kind == "direct":
+                out.append(confusion_scorer.score_labels(
+                    confusion_scorer.classes[y_enc[fold]], confusion_scorer.classes[pred[fold]],
+                    None if np.all(weights[fold] == 1) else weights[fold]))
+            else:
+                out.append(confusion_scorer(cm.reshape(1, n_classes, n_classes))[0])
+        return np.array(out)
+
+    if confusion_scorer.kind != "vectorised":
+        # Each candidate costs a call of the metric: keep the sweep affordable.
+        max_candidates = min(max_candidates, _MAX_CALLED_CANDIDATES)
+    current = fold_scores(class_weights)
+    argmax_scores = current.copy()
+    history = [(0, None, class_weights.copy(), float(current.mean()))]
+    n_sweeps = 0
+    for sweep in range(1, max_iter + 1):
+        n_sweeps = sweep
+        improved = False
+        for k in range(n_classes):
+            curves = []
+            candidates = None
+            for fold in folds:
+                if candidates is None:
+                    _, ratio = _class_flip_confusions(
+                        y_enc, proba, weights, class_weights, k, np.array([1.0]), n_classes)
+                    candidates = _weight_candidates(ratio, class_weights[k], max_candidates)
+                if confusion_scorer.kind == "direct":
+                    curves.append(_direct_weight_curve(
+                        confusion_scorer, y_enc[fold], proba[fold], weights[fold],
+                        class_weights, k, candidates))
+                else:
+                    confusion, _ = _class_flip_confusions(
+                        y_enc[fold], proba[fold], weights[fold], class_weights, k, candidates,
+                        n_classes)
+                    curves.append(confusion_scorer(confusion))
+            mean_curve = np.mean(curves, axis=0)
+            best = _tie_break(mean_curve)
+            if mean_curve[best] > current.mean() + 1e-12:
+                class_weights[k] = candidates[best]
+                current = np.array([curve[best] for curve in curves])
+                improved = True
+                history.append((sweep, k, class_weights.copy(), float(current.mean())))
+        if not improved:
+            break
+    class_weights /= class_weights.max()
+    return class_weights, current, argmax_scores, history, n_sweeps
+
+
+def _direct_weight_curve(confusion_scorer, y_enc, proba, weights, class_weights, k, candidates):
+    classes = confusion_scorer.classes
+    sample_weight = None if np.all(weights == 1) else weights
+    scores = []
+    for value in candidates:
+        w = class_weights.copy()
+        w[k] = value
+        pred = np.argmax(proba * w, axis=1)
+        scores.append(confusion_scorer.score_labels(classes[y_enc], classes[pred],
+                                                    sample_weight))
+    return np.array(scores)
+
+
+# --------------------------------------------------------------------------- estimator
+def _fit_and_predict(estimator, X, y, train, test, fit_params, response_method, classes):
+    """Fit a clone on ``train``; return its responses on ``test`` (columns: classes)."""
+    if train is not None:
+        fit_params = _check_method_params(X, fit_params, indices=train)
+        estimator.fit(_safe_indexing(X, train), _safe_indexing(y, train), **fit_params)
+    X_test = _safe_indexing(X, test)
+    return estimator, _responses(estimator, X_test, response_method, classes)
+
+
+def _fit_all(estimator, X, y, fit_params):
+    return estimator.fit(X, y, **fit_params)
+
+
+def _responses(estimator, X, response_method, classes):
+    """(n, K) probabilities, or (n,) decision values of ``classes[1]``, with all K columns."""
+    values = np.asarray(getattr(estimator, response_method)(X), dtype=np.float64)
+    if response_method == "decision_function":
+        if values.ndim != 1:
+            raise ValueError("decision_function gives one score per class: use "
+                             "response_method='predict_proba' for multiclass problems.")
+        return values
+    fitted_classes = estimator.classes_
+    if fitted_classes.shape[0] == classes.shape[0] and np.all(fitted_classes == classes):
+        return values
+    full = np.zeros((values.shape[0], classes.shape[0]))  # a class absent from a fold
+    full[:, np.searchsorted(classes, fitted_classes)] = values
+    return full
+
+
+def _estimator_has(attr):
+    def check(self):
+        estimator = getattr(self, "estimator_", self.estimator)
+        if hasattr(estimator, "estimator") and type(estimator).__name__ == "FrozenEstimator":
+            estimator = estimator.estimator
+        return hasattr(estimator, attr)
+
+    return check
+
+
+class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+    """Tune a classifier's decision rule by cross-validation, binary and multiclass.
+
+    On imbalanced data the default rule (probability 0.5, or argmax) rarely
+    maximises the metric you care about. This meta-estimator learns the rule on
+    out-of-fold predictions, for any label-based scorer:
+
+    - binary: the threshold on the positive class's score, found by an exact sweep
+      over every place a prediction changes;
+    - multiclass: per-class weights ``w``, predicting ``argmax_k w_k * p_k``, found by
+      coordinate ascent from ``w = 1`` (never worse than argmax on the tuning data);
+    - with ``cost_matrix``: the prediction of minimum expected cost.
+
+    Read the module documentation of :mod:`sklearn_imbal.threshold` for the method.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        A classifier with ``fit`` and ``predict_proba`` or ``decision_function``:
+        a plain model, a ``Pipeline`` (text ones included), or a fitted model with
+        ``cv="prefit"`` / wrapped in ``sklearn.frozen.FrozenEstimator``.
+    scoring : str or scorer, default=None
+        The metric to maximise, of predicted labels: a scorer name (``"f1"``,
+        ``"matthews_corrcoef"``, ``"balanced_accuracy"``, ``"f1_macro"``, ...) or a
+        ``make_scorer`` object (``fbeta_score`` with ``beta=2``, a business gain).
+        ``None``: ``"f1"`` for binary, ``"f1_macro"`` for multiclass targets.
+        Ranking scorers (``"roc_auc"``, ``"average_precision"``) raise an error.
+    thresholds : "auto", int or array-like, default="auto"
+        Binary candidates: ``"auto"`` for every place a prediction changes, an int
+        for that many evenly spaced thresholds, or the thresholds themselves.
+    cv : int, float, cross-validation generator, iterable or "prefit", default=5
+        How out-of-fold predictions are made: an int or splitter (stratified
+        k-fold for ints); a float in (0, 1) for one stratified split with that test
+        fraction (one fit, for expensive models); ``"prefit"`` to tune a fitted
+        ``estimator`` on the data given to ``fit`` (nothing is fitted; also the
+        behaviour for a ``FrozenEstimator``).
+    refit : bool, default=True
+        Refit the estimator on all the data after tuning. ``False`` keeps the model
+        of the single split and needs a float ``cv``; ignored with ``"prefit"``.
+    cost_matrix : array-like of shape (n_classes, n_classes), default=None
+        ``cost_matrix[i, j]`` is the cost of predicting ``classes_[j]`` when the
+        truth is ``classes_[i]``. When given, predictions minimise the expected cost
+        under ``predict_proba`` and ``scoring`` must be ``None``.
+    pos_label : int, str or None, default=None
+        Binary only: the class whose score is thresholded. ``None``: the scorer's
+        ``pos_label`` when it sets one, else ``classes_[1]``.
+    response_method : {"auto", "predict_proba", "decision_function"}, default="auto"
+        The estimator's output to threshold; ``"auto"`` prefers ``predict_proba``.
+        Multiclass weights and cost matrices need ``predict_proba``.
+    n_jobs : int or None, default=None
+        Folds fitted in parallel (joblib).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the split when ``cv`` is a float.
+    store_cv_results : bool, default=False
+        Keep the curves behind the choice in ``cv_results_``.
+    max_iter : int, default=10
+        Multiclass: maximum sweeps of coordinate ascent over the class weights.
+    max_candidates : int, default=1000
+        Multiclass: candidate values scored per class weight and sweep (thinned by
+        quantiles above that; at most 100 for scorers that are not vectorised, see
+        the module documentation); binary: the cap for scorers scored on real
+        predictions.
+
+    Attributes
+    ----------
+    estimator_ : estimator object
+        The fitted classifier whose responses are thresholded.
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    pos_label_ : object or None
+        Binary: the positive class. ``None`` for multiclass or cost matrices.
+    response_method_ : str
+        The estimator's method whose output the rule acts on.
+    cost_matrix_ : ndarray of shape (n_classes, n_classes)
+        The validated cost matrix, when ``cost_matrix`` is given.
+    best_threshold_ : float or None
+        Binary: predict ``pos_label_`` when its score is ``>= best_threshold_``.
+    class_weights_ : ndarray of shape (n_classes,) or None
+        Multiclass: decision weights, ``predict = classes_[argmax(w * p)]``, scaled to
+        a maximum of 1.
+    best_score_ : float
+        Mean over the folds of the score at the chosen rule (minus the mean cost
+        with a ``cost_matrix``).
+    cv_results_ : dict or None
+        With ``store_cv_results=True``. Binary: ``"thresholds"``, per-fold
+        ``"scores"`` (n_folds, n_thresholds), ``"mean_score"``, ``"std_score"``,
+        ``"best_index"``, ``"best_threshold"``, ``"best_score"``,
+        ``"fold_best_thresholds"``, ``"fold_best_thresholds_std"``, and
+        ``"precision"``, ``"recall"``, ``"f1"`` of the positive class on the pooled
+        out-of-fold predictions at every threshold. Multiclass: ``"class_weights"``,
+        ``"fold_scores"``, ``"argmax_fold_scores"`` and the ascent ``"history"``.
+        Always ``"scoring"``, ``"pos_label"``, ``"response_method"``.
+    n_iter_ : int
+        Passes over the candidates: 1 for a binary sweep or a cost matrix, the number
+        of coordinate-ascent sweeps (the last one finds no improvement unless
+        ``max_iter`` stops it) for multiclass weights.
+    n_features_in_ : int
+        Number of features seen by the estimator (when it exposes it).
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names seen by the estimator (when it exposes them).
+
+    See Also
+    --------
+    sklearn.model_selection.TunedThresholdClassifierCV : Binary-only tuner on a grid.
+    sklearn_imbal.threshold.threshold_sweep : The exact sweep, on given scores.
+    sklearn_imbal.threshold.ThresholdCurveDisplay : Plots score against threshold.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.metrics import f1_score
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn_imbal import ThresholdTunedClassifier
+    >>> X, y = make_classification(n_samples=4000, weights=[0.95], class_sep=1.0,
+    ...                            random_state=0)
+    >>> X_train, X_test, y_train, y_test = train_test_split(
+    ...     X, y, stratify=y, random_state=0)
+    >>> plain = LogisticRegression().fit(X_train, y_train)
+    >>> tuned = ThresholdTunedClassifier(LogisticRegression(), scoring="f1").fit(
+    ...     X_train, y_train)
+    >>> print(f"{tuned.best_threshold_:.2f}")
+    0.22
+    >>> print(f"F1 at 0.5: {f1_score(y_test, plain.predict(X_test)):.2f}, "
+    ...       f"tuned: {f1_score(y_test, tuned.predict(X_test)):.2f}")
+    F1 at 0.5: 0.30, tuned: 0.44
+    """
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"])],
+        "scoring": [str, callable, None],
+        "thresholds": [
+            StrOptions({"auto"}), Interval(Integral, 2, None, closed="left"), "array-like",
+        ],
+        "cv": [
+            "cv_object", StrOptions({"prefit"}), Interval(Real, 0.0, 1.0, closed="neither"),
+        ],
+        "refit": ["boolean"],
+        "cost_matrix": ["array-like", None],
+        "pos_label": [Real, str, "boolean", None],
+        "response_method": [StrOptions({"auto", "predict_proba", "decision_function"})],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "store_cv_results": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "max_candidates": [Interval(Integral, 2, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        estimator,
+        *,
+        scoring=None,
+        thresholds="auto",
+        cv=5,
+        refit=True,
+        cost_matrix=None,
+        pos_label=None,
+        response_method="auto",
+        n_jobs=None,
+        random_state=None,
+        store_cv_results=False,
+        max_iter=10,
+        max_candidates=1000,
+    ):
+        self.estimator = estimator
+        self.scoring = scoring
+        self.thresholds = thresholds
+        self.cv = cv
+        self.refit = refit
+        self.cost_matrix = cost_matrix
+        self.pos_label = pos_label
+        self.response_method = response_method
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.store_cv_results = store_cv_results
+        self.max_iter = max_iter
+        self.max_candidates = max_candidates
+
+    # ----------------------------------------------------------------- fitting
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, **params):
+        """Fit the estimator and tune the decision rule on out-of-fold predictions.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or list of str
+            Training data, in whatever form the estimator accepts (text for a text
+            pipeline).
+        y : array-like of shape (n_samples,)
+            Class labels, binary or multiclass, of any type.
+        **params : dict
+            With metadata routing enabled, metadata such as ``sample_weight`` routed
+            to the estimator's ``fit``, the splitter and the scorer.
+
+        Returns
+        -------
+        self : ThresholdTunedClassifier
+            The fitted meta-estimator.
+        """
+        _raise_for_params(params, self, "fit")
+        X, y = indexable(X, y)
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        self.classes_, y_enc = np.unique(y, return_inverse=True)
+        n_classes = self.classes_.shape[0]
+        if n_classes < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs at least two classes in y, got one class: "
+                f"{self.classes_.tolist()}. A decision rule separates classes; check the "
+                "label column and the split."
+            )
+        binary = n_classes == 2
+        cost = self._check_cost_matrix(n_classes)
+        if cost is not None and self.scoring is not None:
+            raise ValueError(
+                "cost_matrix and scoring are exclusive: the cost matrix defines the "
+                "decision; leave scoring=None."
+            )
+        scorer = None
+        if cost is None:
+            scorer = _resolve_scorer(self.scoring, "f1" if binary else "f1_macro")
+        response_method = self._response_method(binary, cost)
+        self.response_method_ = response_method
+        routed = process_routing(self, "fit", **params)
+        score_weights = routed.scorer.score.get("sample_weight")
+        weights = (np.ones(len(y)) if score_weights is None
+                   else np.asarray(score_weights, dtype=np.float64))
+
+        self.estimator_, folds, responses = self._out_of_fold(
+            X, y, y_enc, response_method, routed)
+        self.pos_label_ = None
+        self.best_threshold_ = None
+        self.class_weights_ = None
+        results = {"response_method": response_method}
+        if cost is not None:
+            self._fit_cost(y_enc, responses, weights, folds, cost, results)
+        elif binary:
+            self._fit_binary(y_enc, responses, weights, folds, scorer, results)
+        else:
+            self._fit_multiclass(y_enc, responses, weights, folds, scorer, results)
+        self.cv_results_ = results if self.store_cv_results else None
+        self.n_iter_ = results.pop("n_iter", 1)
+
+        if hasattr(self.estimator_, "n_features_in_"):
+            self.n_features_in_ = self.estimator_.n_features_in_
+        if hasattr(self.estimator_, "feature_names_in_"):
+            self.feature_names_in_ = self.estimator_.feature_names_in_
+        return self
+
+    def _check_cost_matrix(self, n_classes):
+        if self.cost_matrix is None:
+            return None
+        cost = np.asarray(self.cost_matrix, dtype=np.float64)
+        if cost.shape != (n_classes, n_classes) or not np.all(np.isfinite(cost)):
+            raise ValueError(
+                f"cost_matrix must be a finite ({n_classes}, {n_classes}) array (rows: true "
+                f"class, columns: predicted class, in classes_ order), got shape {cost.shape}."
+            )
+        return cost
+
+    def _response_method(self, binary, cost):
+        estimator = self.estimator
+        if type(estimator).__name__ == "FrozenEstimator":
+            estimator = estimator.estimator
+        method = self.response_method
+        if method == "auto":
+            method = "predict_proba" if hasattr(estimator, "predict_proba") else (
+                "decision_function")
+        if (not binary or cost is not None) and method != "predict_proba":
+            raise ValueError(
+                f"response_method={self.response_method!r}: multiclass weights and cost "
+                "matrices act on probabilities; the estimator needs predict_proba "
+                "(wrap it in sklearn.calibration.CalibratedClassifierCV otherwise)."
+            )
+        if not hasattr(estimator, method):
+            raise ValueError(
+                f"{type(estimator).__name__} has no {method}; choose another "
+                "response_method or an estimator that provides it."
+            )
+        return method
+
+    def _out_of_fold(self, X, y, y_enc, response_method, routed):
+        """Fit what is needed; return (estimator_, list of fold indices, responses)."""
+        n_samples = _num_samples(X)
+        prefit = self.cv == "prefit" or type(self.estimator).__name__ == "FrozenEstimator"
+        if prefit:
+            try:
+                check_is_fitted(self.estimator)
+            except Exception as exc:
+                raise ValueError(
+                    "cv='prefit' (or a FrozenEstimator) needs an estimator that is already "
+                    "fitted; fit it first or use a cross-validation cv."
+                ) from exc
+            responses = _responses(self.estimator, X, response_method, self.classes_)
+            return self.estimator, [np.arange(n_samples)], responses
+
+        if isinstance(self.cv, Real) and not isinstance(self.cv, Integral):
+            cv = StratifiedShuffleSplit(n_splits=1, test_size=self.cv,
+                                        random_state=self.random_state)
+        else:
+            cv = check_cv(self.cv, y, classifier=True)
+            if not self.refit and cv.get_n_splits(X, y) > 1:
+                raise ValueError(
+                    "refit=False keeps the model of a single split; use a float cv (e.g. "
+                    "cv=0.25) or refit=True."
+                )
+        splits = list(cv.split(X, y, **routed.splitter.split))
+        fit_params = routed.estimator.fit
+        # The refit on all the data is one more independent job: with n_jobs > 1 it
+        # runs alongside the fold fits instead of after them.
+        jobs = [
+            delayed(_fit_and_predict)(
+                clone(self.estimator), X, y, train, test, fit_params, response_method,
+                self.classes_)
+            for train, test in splits
+        ]
+        if self.refit:
+            jobs.append(delayed(_fit_all)(clone(self.estimator), X, y, fit_params))
+        fitted = Parallel(n_jobs=self.n_jobs)(jobs)
+        responses = np.zeros((n_samples,) + fitted[0][1].shape[1:])
+        folds = []
+        for (_, test), (_, values) in zip(splits, fitted):
+            responses[test] = values
+            folds.append(np.asarray(test))
+        estimator = fitted[-1] if self.refit else fitted[0][0]
+        return estimator, folds, responses
+
+    def _fit_binary(self, y_enc, responses, weights, folds, scorer, results):
+        pos_index = _positive_index(self.classes_, self.pos_label, scorer)
+        self.pos_label_ = self.classes_[pos_index]
+        score = responses[:, pos_index] if responses.ndim == 2 else (
+            responses if pos_index == 1 else -responses)
+        tested = np.concatenate(folds)
+        candidates = _candidate_thresholds(score[tested], self.thresholds)
+        if candidates.shape[0] < 2 or np.ptp(score[tested]) == 0:
+            raise ValueError(
+                "The estimator gives the same score to every sample: there is no threshold "
+                "to tune. Check the estimator (is it fitted on both classes?)."
+            )
+        confusion_scorer = _ConfusionScorer(scorer, self.classes_, pos_index)
+        y_pos = (y_enc == pos_index).astype(np.float64)
+        if confusion_scorer.kind == "direct" and candidates.shape[0] > self.max_candidates:
+            candidates = np.unique(np.quantile(candidates, np.linspace(0, 1,
+                                                                       self.max_candidates)))
+        curves = []
+        for fold in folds:
+            if confusion_scorer.kind == "direct":
+                labels = self.classes_
+
+                def predict_at(c, fold=fold):
+                    return np.where(score[fold] >= candidates[c], labels[pos_index],
+                                    labels[1 - pos_index])
+                curves.append(_direct_curve(confusion_scorer, self.classes_[y_enc[fold]],
+                                            predict_at, weights[fold], len(candidates)))
+            else:
+                curves.append(confusion_scorer(_binary_confusions(
+                    y_pos[fold], score[fold], weights[fold], candidates, pos_index)))
+        curves = np.asarray(curves)
+        mean = curves.mean(axis=0)
+        best = _tie_break(mean)
+        self.best_threshold_ = float(candidates[best])
+        self.best_score_ = float(mean[best])
+        if self.store_cv_results:
+            pooled = _binary_confusions(y_pos[tested], score[tested], weights[tested], candidates)
+            tp, fp, fn = pooled[:, 1, 1], pooled[:, 0, 1], pooled[:, 1, 0]  # positive at 1
+            precision = _safe_divide(tp, tp + fp, 0.0)
+            recall = _safe_divide(tp, tp + fn, 0.0)
+            fold_best = np.array([candidates[_tie_break(curve)] for curve in curves])
+            results.update(
+                thresholds=candidates, scores=curves, mean_score=mean,
+                std_score=curves.std(axis=0), best_index=best,
+                best_threshold=self.best_threshold_, best_score=self.best_score_,
+                fold_best_thresholds=fold_best,
+                fold_best_thresholds_std=float(fold_best.std()),
+                precision=precision, recall=recall,
+                f1=_safe_divide(2 * precision * recall, precision + recall, 0.0),
+                scoring=_scoring_name(self.scoring, "f1"), pos_label=self.pos_label_,
+            )
+
+    def _fit_multiclass(self, y_enc, proba, weights, folds, scorer, results):
+        confusion_scorer = _ConfusionScorer(scorer, self.classes_, None)
+        class_weights, fold_scores, argmax_scores, history, n_sweeps = _tune_class_weights(
+            y_enc, proba, weights, folds, confusion_scorer, self.classes_.shape[0],
+            self.max_iter, self.max_candidates)
+        self.class_weights_ = class_weights
+        self.best_score_ = float(fold_scores.mean())
+        results["n_iter"] = n_sweeps
+        if self.store_cv_results:
+            results.update(
+                class_weights=class_weights, fold_scores=fold_scores,
+                argmax_fold_scores=argmax_scores, history=history,
+                scoring=_scoring_name(self.scoring, "f1_macro"), pos_label=None,
+            )
+
+    def _fit_cost(self, y_enc, proba, weights, folds, cost, results):
+        self.cost_matrix_ = cost
+        pred = np.argmin(proba @ cost, axis=1)
+        fold_costs = np.array([
+            np.average(cost[y_enc[fold], pred[fold]], weights=weights[fold]) for fold in folds
+        ])
+        self.best_score_ = float(-fold_costs.mean())
+        if self.store_cv_results:
+            results.update(fold_scores=-fold_costs, scoring="negative mean cost",
+                           pos_label=None)
+
+    # ----------------------------------------------------------------- predicting
+    def predict(self, X):
+        """Predict classes with the tuned decision rule.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or list of str
+            Samples, as accepted by the estimator.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels from ``classes_``.
+        """
+        check_is_fitted(self, "estimator_")
+        if self.cost_matrix is not None:
+            proba = _responses(self.estimator_, X, "predict_proba", self.classes_)
+            return self.classes_[np.argmin(proba @ self.cost_matrix_, axis=1)]
+        if self.class_weights_ is not None:
+            proba = _responses(self.estimator_, X, "predict_proba", self.classes_)
+            return self.classes_[np.argmax(proba * self.class_weights_, axis=1)]
+        pos_index = int(np.flatnonzero(self.classes_ == self.pos_label_)[0])
+        values = _responses(self.estimator_, X, self.response_method_, self.classes_)
+        score = values[:, pos_index] if values.ndim == 2 else (
+            values if pos_index == 1 else -values)
+        return np.where(score >= self.best_threshold_, self.classes_[pos_index],
+                        self.classes_[1 - pos_index])
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities of the wrapped estimator (the tuning does not change them).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or list of str
+            Samples, as accepted by the estimator.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            ``estimator_.predict_proba(X)``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        """Log of the wrapped estimator's class probabilities.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or list of str
+            Samples, as accepted by the estimator.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``estimator_.predict_log_proba(X)``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.predict_log_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the wrapped estimator.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or list of str
+            Samples, as accepted by the estimator.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            ``estimator_.decision_function(X)``.
+        """
+        check_is_fitted(self, "estimator_")
+        return self.estimator_.decision_function(X)
+
+    # ----------------------------------------------------------------- routing, tags
+    def get_metadata_routing(self):
+        """Route ``fit`` metadata to the estimator, the splitter and the scorer.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing of this meta-estimator.
+        """
+        scorer = check_scoring(self.estimator, scoring=self.scoring or (
+            "neg_log_loss" if self.cost_matrix is not None else "f1"))
+        return (
+            MetadataRouter(owner=self)
+            .add(estimator=self.estimator,
+                 method_mapping=MethodMapping().add(callee="fit", caller="fit"))
+            .add(splitter=self.cv,
+                 method_mapping=MethodMapping().add(callee="split", caller="fit"))
+            .add(scorer=scorer,
+                 method_mapping=MethodMapping().add(callee="score", caller="fit"))
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.estimator)
+        tags.input_tags = inner.input_tags
+        tags.classifier_tags.multi_class = True
+        return tags
+
+
+def _scoring_name(scoring, default):
+    if scoring is None:
+        return default
+    return scoring if isinstance(scoring, str) else repr(scoring)

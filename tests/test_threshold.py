@@ -1,0 +1,438 @@
+"""ThresholdTunedClassifier and the exact threshold sweep."""
+
+import pickle
+
+import numpy as np
+import pytest
+import sklearn
+from imblearn.pipeline import make_pipeline as make_imb_pipeline
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.base import clone
+from sklearn.datasets import make_classification
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import (
+    accuracy_score,
+    balanced_accuracy_score,
+    cohen_kappa_score,
+    f1_score,
+    fbeta_score,
+    get_scorer,
+    hamming_loss,
+    jaccard_score,
+    make_scorer,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+)
+from sklearn.model_selection import (
+    GridSearchCV,
+    StratifiedKFold,
+    TunedThresholdClassifierCV,
+    train_test_split,
+)
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+from sklearn.utils import get_tags
+
+from sklearn_imbal import ThresholdTunedClassifier
+from sklearn_imbal.threshold import _class_flip_confusions, threshold_sweep
+
+
+@pytest.fixture(scope="module")
+def binary():
+    X, y = make_classification(n_samples=1500, n_features=10, weights=[0.92], class_sep=0.6,
+                               flip_y=0.02, random_state=0)
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def multiclass():
+    X, y = make_classification(n_samples=2000, n_classes=3, n_informative=5,
+                               weights=[0.8, 0.15, 0.05], class_sep=0.8, random_state=0)
+    return X, y
+
+
+def _true_gain(y_true, y_pred):
+    """A business gain with no sample_weight: +10 per caught positive, -1 per false alarm."""
+    return 10.0 * np.sum((y_true == 1) & (y_pred == 1)) - np.sum((y_true == 0) & (y_pred == 1))
+
+
+SCORERS = [
+    ("f1", lambda y, p, w: f1_score(y, p, sample_weight=w)),
+    (make_scorer(fbeta_score, beta=2), lambda y, p, w: fbeta_score(y, p, beta=2, sample_weight=w)),
+    ("precision", lambda y, p, w: precision_score(y, p, sample_weight=w, zero_division=0)),
+    ("recall", lambda y, p, w: recall_score(y, p, sample_weight=w)),
+    ("jaccard", lambda y, p, w: jaccard_score(y, p, sample_weight=w)),
+    ("matthews_corrcoef", lambda y, p, w: matthews_corrcoef(y, p, sample_weight=w)),
+    ("balanced_accuracy", lambda y, p, w: balanced_accuracy_score(y, p, sample_weight=w)),
+    (make_scorer(balanced_accuracy_score, adjusted=True),
+     lambda y, p, w: balanced_accuracy_score(y, p, adjusted=True, sample_weight=w)),
+    ("accuracy", lambda y, p, w: accuracy_score(y, p, sample_weight=w)),
+    ("f1_macro", lambda y, p, w: f1_score(y, p, average="macro", sample_weight=w)),
+    ("f1_weighted", lambda y, p, w: f1_score(y, p, average="weighted", sample_weight=w)),
+    (make_scorer(cohen_kappa_score), lambda y, p, w: cohen_kappa_score(y, p, sample_weight=w)),
+    (make_scorer(hamming_loss, greater_is_better=False),
+     lambda y, p, w: -hamming_loss(y, p, sample_weight=w)),
+]
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("scoring, reference", SCORERS, ids=[str(s[0])[:40] for s in SCORERS])
+def test_sweep_equals_brute_force_at_every_threshold(scoring, reference, weighted):
+    rng = np.random.RandomState(0)
+    y = (rng.rand(300) < 0.15).astype(int)
+    score = np.round(rng.rand(300) * 0.6 + 0.3 * y, 2)  # ties on purpose
+    w = rng.uniform(0.5, 2.0, size=300) if weighted else None
+    thresholds, scores = threshold_sweep(y, score, scoring=scoring, sample_weight=w)
+    assert np.all(np.diff(thresholds) > 0)
+    assert len(thresholds) == len(np.unique(score)) + 1
+    expected = [reference(y, (score >= t).astype(int), w) for t in thresholds]
+    np.testing.assert_allclose(scores, expected, atol=1e-12)
+
+
+def test_sweep_scorer_without_sample_weight_uses_real_predictions():
+    rng = np.random.RandomState(1)
+    y = (rng.rand(200) < 0.2).astype(int)
+    score = rng.rand(200) + 0.4 * y
+    thresholds, scores = threshold_sweep(y, score, scoring=make_scorer(_true_gain))
+    expected = [_true_gain(y, (score >= t).astype(int)) for t in thresholds]
+    np.testing.assert_allclose(scores, expected)
+    assert thresholds[np.argmax(scores)] < np.median(score), "a 10:1 gain favours recall"
+
+
+def test_sweep_auto_finds_the_best_of_all_thresholds_and_grids_are_coarser():
+    rng = np.random.RandomState(2)
+    y = (rng.rand(600) < 0.08).astype(int)
+    score = rng.rand(600) ** (1.5 - y)
+    _, exact = threshold_sweep(y, score)
+    brute = max(f1_score(y, (score >= t).astype(int)) for t in np.unique(score))
+    assert exact.max() == pytest.approx(brute, abs=1e-12)
+    grid, coarse = threshold_sweep(y, score, thresholds=20)
+    assert len(grid) == 20 and coarse.max() <= exact.max() + 1e-12
+    explicit, values = threshold_sweep(y, score, thresholds=[0.9, 0.5, 0.7])
+    np.testing.assert_array_equal(explicit, [0.5, 0.7, 0.9])
+    assert values[0] == pytest.approx(f1_score(y, (score >= 0.5).astype(int)))
+
+
+def test_sweep_string_labels_and_pos_label():
+    y = np.array(["ok"] * 8 + ["fraud"] * 2)
+    score = np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.65, 0.9])
+    thresholds, f1 = threshold_sweep(y, score, pos_label="fraud")
+    best = thresholds[np.argmax(f1)]
+    pred = np.where(score >= best, "fraud", "ok")
+    assert f1.max() == pytest.approx(f1_score(y, pred, pos_label="fraud"))
+    with pytest.raises(ValueError, match="pos_label='spam' is not one of the classes"):
+        threshold_sweep(y, score, pos_label="spam")
+
+
+@pytest.mark.parametrize("scoring", ["roc_auc", "average_precision", "neg_log_loss",
+                                     "neg_brier_score"])
+def test_ranking_scorers_are_rejected(binary, scoring):
+    X, y = binary
+    with pytest.raises(ValueError, match="does not depend on the decision threshold"):
+        ThresholdTunedClassifier(LogisticRegression(), scoring=scoring).fit(X, y)
+
+
+def test_plain_callable_scoring_is_rejected(binary):
+    X, y = binary
+    with pytest.raises(ValueError, match="make_scorer"):
+        ThresholdTunedClassifier(LogisticRegression(), scoring=f1_score).fit(X, y)
+
+
+def test_binary_threshold_maximises_the_mean_fold_score(binary):
+    X, y = binary
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    tuned = ThresholdTunedClassifier(LogisticRegression(), cv=cv, store_cv_results=True)
+    tuned.fit(X, y)
+    # Recompute every fold by hand, with plain scikit-learn.
+    fold_probas = []
+    for train, test in cv.split(X, y):
+        model = LogisticRegression().fit(X[train], y[train])
+        fold_probas.append((y[test], model.predict_proba(X[test])[:, 1]))
+
+    def mean_f1(threshold):
+        return np.mean([f1_score(yt, (p >= threshold).astype(int)) for yt, p in fold_probas])
+
+    assert tuned.best_score_ == pytest.approx(mean_f1(tuned.best_threshold_), abs=1e-12)
+    results = tuned.cv_results_
+    for index in np.linspace(0, len(results["thresholds"]) - 1, 25).astype(int):
+        t = results["thresholds"][index]
+        assert results["mean_score"][index] == pytest.approx(mean_f1(t), abs=1e-12)
+        assert mean_f1(t) <= tuned.best_score_ + 1e-12
+    # scikit-learn's tuner, same folds: our exact choice is at least as good on them.
+    theirs = TunedThresholdClassifierCV(LogisticRegression(), cv=cv, scoring="f1").fit(X, y)
+    assert tuned.best_score_ >= mean_f1(theirs.best_threshold_) - 1e-12
+    # predict applies the threshold to the refitted estimator's probabilities.
+    proba = tuned.estimator_.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(tuned.predict(X), (proba >= tuned.best_threshold_).astype(int))
+    np.testing.assert_array_equal(tuned.predict_proba(X), tuned.estimator_.predict_proba(X))
+    assert tuned.n_features_in_ == X.shape[1] and tuned.n_iter_ == 1
+
+
+def test_cv_results_curves(binary):
+    X, y = binary
+    tuned = ThresholdTunedClassifier(LogisticRegression(), cv=4, store_cv_results=True)
+    tuned.fit(X, y)
+    results = tuned.cv_results_
+    n_thresholds = len(results["thresholds"])
+    assert results["scores"].shape == (4, n_thresholds)
+    np.testing.assert_allclose(results["mean_score"], results["scores"].mean(axis=0))
+    np.testing.assert_allclose(results["std_score"], results["scores"].std(axis=0))
+    assert results["best_threshold"] == tuned.best_threshold_
+    assert results["thresholds"][results["best_index"]] == tuned.best_threshold_
+    assert results["fold_best_thresholds"].shape == (4,)
+    assert results["fold_best_thresholds_std"] == pytest.approx(
+        results["fold_best_thresholds"].std())
+    for fold in range(4):
+        assert results["scores"][fold].max() == pytest.approx(
+            results["scores"][fold][np.searchsorted(
+                results["thresholds"], results["fold_best_thresholds"][fold])])
+    # Pooled out-of-fold precision / recall / F1 at every threshold.
+    oof = np.zeros(len(y))
+    for train, test in StratifiedKFold(4).split(X, y):
+        oof[test] = LogisticRegression().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+    for index in (0, n_thresholds // 3, n_thresholds // 2, n_thresholds - 2):
+        pred = (oof >= results["thresholds"][index]).astype(int)
+        assert results["precision"][index] == pytest.approx(precision_score(y, pred))
+        assert results["recall"][index] == pytest.approx(recall_score(y, pred))
+        assert results["f1"][index] == pytest.approx(f1_score(y, pred))
+    assert results["scoring"] == "f1" and results["pos_label"] == 1
+    assert ThresholdTunedClassifier(LogisticRegression()).fit(X, y).cv_results_ is None
+
+
+def test_tuning_beats_the_default_cut_on_held_out_data(binary):
+    X, y = binary
+    X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
+    plain = LogisticRegression().fit(X_train, y_train)
+    tuned = ThresholdTunedClassifier(LogisticRegression()).fit(X_train, y_train)
+    assert f1_score(y_test, tuned.predict(X_test)) > f1_score(y_test, plain.predict(X_test))
+
+
+def test_string_labels_decision_function_and_pos_label(binary):
+    X, y = binary
+    labels = np.array(["legit", "fraud"])[y]  # "fraud" sorts first: classes_[0]
+    tuned = ThresholdTunedClassifier(
+        make_pipeline(StandardScaler(), LinearSVC()), pos_label="fraud"
+    ).fit(X, labels)
+    assert tuned.response_method_ == "decision_function"
+    assert tuned.pos_label_ == "fraud"
+    score = -tuned.decision_function(X)  # LinearSVC scores classes_[1] = "legit"
+    expected = np.where(score >= tuned.best_threshold_, "fraud", "legit")
+    np.testing.assert_array_equal(tuned.predict(X), expected)
+    scorer = make_scorer(f1_score, pos_label="fraud")
+    from_scorer = ThresholdTunedClassifier(LogisticRegression(), scoring=scorer).fit(X, labels)
+    assert from_scorer.pos_label_ == "fraud"
+
+
+def test_multiclass_weights_are_never_worse_than_argmax(multiclass):
+    X, y = multiclass
+    tuned = ThresholdTunedClassifier(LogisticRegression(max_iter=1000), store_cv_results=True)
+    tuned.fit(X, y)
+    results = tuned.cv_results_
+    assert tuned.class_weights_.shape == (3,) and tuned.class_weights_.max() == 1.0
+    assert tuned.best_score_ >= results["argmax_fold_scores"].mean()
+    assert tuned.best_score_ > results["argmax_fold_scores"].mean() + 0.005
+    assert results["history"][0][3] == pytest.approx(results["argmax_fold_scores"].mean())
+    proba = tuned.predict_proba(X)
+    np.testing.assert_array_equal(tuned.predict(X), np.argmax(proba * tuned.class_weights_, 1))
+    assert tuned.best_threshold_ is None and tuned.pos_label_ is None
+    assert 1 <= tuned.n_iter_ <= 10
+    # The reported score is the mean fold macro F1 of the rule, recomputed by hand.
+    scores = []
+    for train, test in StratifiedKFold(5).split(X, y):
+        p = LogisticRegression(max_iter=1000).fit(X[train], y[train]).predict_proba(X[test])
+        scores.append(f1_score(y[test], np.argmax(p * tuned.class_weights_, 1), average="macro"))
+    assert tuned.best_score_ == pytest.approx(np.mean(scores), abs=1e-9)
+
+
+def test_multiclass_flip_confusions_match_direct_argmax():
+    rng = np.random.RandomState(0)
+    proba = rng.dirichlet([1.0, 1.0, 0.5], size=400)
+    y = rng.randint(0, 3, size=400)
+    weights = rng.uniform(0.5, 1.5, size=400)
+    class_weights = np.array([1.0, 0.7, 1.3])
+    candidates = np.array([0.05, 0.4, 0.9, 1.7, 5.0])
+    confusion, _ = _class_flip_confusions(y, proba, weights, class_weights, 1, candidates, 3)
+    for c, matrix in zip(candidates, confusion):
+        w = class_weights.copy()
+        w[1] = c
+        pred = np.argmax(proba * w, axis=1)
+        expected = np.zeros((3, 3))
+        np.add.at(expected, (y, pred), weights)
+        np.testing.assert_allclose(matrix, expected)
+
+
+@pytest.mark.parametrize("scoring", ["matthews_corrcoef", "balanced_accuracy",
+                                     make_scorer(cohen_kappa_score)])
+def test_multiclass_other_scorers(multiclass, scoring):
+    X, y = multiclass
+    tuned = ThresholdTunedClassifier(LogisticRegression(max_iter=1000), scoring=scoring,
+                                     cv=3, store_cv_results=True).fit(X, y)
+    assert tuned.best_score_ >= tuned.cv_results_["argmax_fold_scores"].mean()
+
+
+def test_multiclass_binary_only_scorer_is_a_clear_error(multiclass):
+    X, y = multiclass
+    with pytest.raises(ValueError, match="average='binary'.*f1_macro"):
+        ThresholdTunedClassifier(LogisticRegression(max_iter=1000), scoring="f1").fit(X, y)
+
+
+def test_multiclass_needs_predict_proba(multiclass):
+    X, y = multiclass
+    with pytest.raises(ValueError, match="predict_proba"):
+        ThresholdTunedClassifier(LinearSVC()).fit(X, y)
+
+
+def test_cost_matrix_minimises_expected_cost(multiclass):
+    X, y = multiclass
+    cost = np.array([[0.0, 1.0, 1.0], [5.0, 0.0, 1.0], [20.0, 5.0, 0.0]])
+    tuned = ThresholdTunedClassifier(LogisticRegression(max_iter=1000), cost_matrix=cost,
+                                     cv=3).fit(X, y)
+    proba = tuned.predict_proba(X)
+    np.testing.assert_array_equal(tuned.predict(X), np.argmin(proba @ cost, axis=1))
+    argmax_cost = cost[y, np.argmax(proba, 1)].mean()
+    assert cost[y, tuned.predict(X)].mean() < argmax_cost
+    assert tuned.best_score_ < 0
+    with pytest.raises(ValueError, match="cost_matrix and scoring are exclusive"):
+        ThresholdTunedClassifier(LogisticRegression(), cost_matrix=cost, scoring="f1").fit(X, y)
+    with pytest.raises(ValueError, match=r"cost_matrix must be a finite \(3, 3\)"):
+        ThresholdTunedClassifier(LogisticRegression(), cost_matrix=np.eye(2)).fit(X, y)
+
+
+def test_binary_cost_matrix_is_the_bayes_threshold(binary):
+    X, y = binary
+    cost = np.array([[0.0, 1.0], [9.0, 0.0]])  # a missed positive costs 9 false alarms
+    tuned = ThresholdTunedClassifier(LogisticRegression(), cost_matrix=cost).fit(X, y)
+    proba = tuned.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(tuned.predict(X), (proba > 0.1).astype(int))
+
+
+class _CountingLR(LogisticRegression):
+    """LogisticRegression recording the size of every fit (clones share the class list)."""
+
+    fit_sizes = []
+
+    def fit(self, X, y, sample_weight=None):
+        _CountingLR.fit_sizes.append(len(y))
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.fixture
+def fit_sizes():
+    _CountingLR.fit_sizes.clear()
+    yield _CountingLR.fit_sizes
+    _CountingLR.fit_sizes.clear()
+
+
+def test_cv_float_refit_false_fits_once(binary, fit_sizes):
+    X, y = binary
+    tuned = ThresholdTunedClassifier(_CountingLR(), cv=0.25, refit=False,
+                                     random_state=0).fit(X, y)
+    assert fit_sizes == [1125]
+    assert tuned.estimator_.coef_.shape == (1, X.shape[1])
+    fit_sizes.clear()
+    ThresholdTunedClassifier(_CountingLR(), cv=0.25, random_state=0).fit(X, y)
+    assert sorted(fit_sizes) == [1125, 1500]
+    with pytest.raises(ValueError, match="refit=False keeps the model of a single split"):
+        ThresholdTunedClassifier(LogisticRegression(), cv=5, refit=False).fit(X, y)
+
+
+def test_prefit_and_frozen_estimators_are_not_refit(binary, fit_sizes):
+    X, y = binary
+    X_fit, X_tune, y_fit, y_tune = train_test_split(X, y, stratify=y, random_state=0)
+    model = _CountingLR().fit(X_fit, y_fit)
+    coef = model.coef_.copy()
+    prefit = ThresholdTunedClassifier(model, cv="prefit").fit(X_tune, y_tune)
+    frozen = ThresholdTunedClassifier(FrozenEstimator(model)).fit(X_tune, y_tune)
+    assert fit_sizes == [len(y_fit)]
+    assert prefit.estimator_ is model
+    np.testing.assert_array_equal(model.coef_, coef)
+    assert prefit.best_threshold_ == frozen.best_threshold_
+    thresholds, f1 = threshold_sweep(y_tune, model.predict_proba(X_tune)[:, 1])
+    assert prefit.best_score_ == pytest.approx(f1.max())
+    with pytest.raises(ValueError, match="already fitted"):
+        ThresholdTunedClassifier(LogisticRegression(), cv="prefit").fit(X_tune, y_tune)
+
+
+def test_bad_targets(binary):
+    X, y = binary
+    with pytest.raises(ValueError, match="one class"):
+        ThresholdTunedClassifier(LogisticRegression()).fit(X, np.zeros(len(y)))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        ThresholdTunedClassifier(LogisticRegression()).fit(X, np.linspace(0, 1, len(y)))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        ThresholdTunedClassifier(LogisticRegression()).fit(X, y[:-1])
+
+
+def test_wraps_a_text_pipeline_and_delegates_input_tags():
+    rng = np.random.RandomState(0)
+    words = np.array(["good", "fine", "great", "ok", "nice", "meh", "awful", "broken", "refund"])
+    texts, y = [], []
+    for i in range(600):
+        angry = rng.rand() < 0.1
+        pool = words[5:] if angry else words[:6]
+        texts.append(" ".join(rng.choice(pool, size=5)))
+        y.append("angry" if angry else "calm")
+    pipe = make_pipeline(TfidfVectorizer(), LogisticRegression())
+    tuned = ThresholdTunedClassifier(pipe, pos_label="angry").fit(texts, y)
+    assert set(tuned.predict(texts[:50])) <= {"angry", "calm"}
+    assert f1_score(y, tuned.predict(texts), pos_label="angry") >= f1_score(
+        y, clone(pipe).fit(texts, y).predict(texts), pos_label="angry")
+    assert get_tags(tuned).input_tags == get_tags(pipe).input_tags
+    assert get_tags(ThresholdTunedClassifier(LogisticRegression())).input_tags.two_d_array
+
+
+def test_grid_search_imblearn_pipeline_clone_and_pickle(binary):
+    X, y = binary
+    search = GridSearchCV(
+        ThresholdTunedClassifier(LogisticRegression(), cv=3),
+        {"estimator__C": [0.01, 1.0], "scoring": ["f1", "matthews_corrcoef"]},
+        scoring="f1", cv=3,
+    ).fit(X, y)
+    assert search.best_estimator_.best_threshold_ is not None
+    pipe = make_imb_pipeline(StandardScaler(), RandomUnderSampler(random_state=0),
+                             ThresholdTunedClassifier(LogisticRegression(), cv=3)).fit(X, y)
+    tuned = pipe[-1]
+    # The sampler balanced the training data the tuner saw.
+    assert tuned.estimator_.coef_.shape == (1, X.shape[1])
+    restored = pickle.loads(pickle.dumps(pipe))
+    np.testing.assert_array_equal(restored.predict(X), pipe.predict(X))
+    assert clone(tuned).get_params()["cv"] == 3
+
+
+def test_sample_weight_routing(binary):
+    X, y = binary
+    X_fit, X_tune, y_fit, y_tune = train_test_split(X, y, stratify=y, random_state=1)
+    model = LogisticRegression().fit(X_fit, y_fit)
+    weights = np.where(y_tune == 1, 3, 1)
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorer = get_scorer("f1").set_score_request(sample_weight=True)
+        weighted = ThresholdTunedClassifier(FrozenEstimator(model), scoring=scorer)
+        weighted.fit(X_tune, y_tune, sample_weight=weights)
+        # Integer weights are the same as repeating rows.
+        repeat = np.repeat(np.arange(len(y_tune)), weights)
+        repeated = ThresholdTunedClassifier(FrozenEstimator(model), scoring=scorer)
+        repeated.fit(X_tune[repeat], y_tune[repeat])
+        assert weighted.best_threshold_ == pytest.approx(repeated.best_threshold_)
+        assert weighted.best_score_ == pytest.approx(repeated.best_score_)
+        plain = ThresholdTunedClassifier(FrozenEstimator(model), scoring=scorer).fit(
+            X_tune, y_tune)
+        assert plain.best_threshold_ != weighted.best_threshold_
+        # Weights reach the wrapped estimator's fit too.
+        fitted = ThresholdTunedClassifier(
+            LogisticRegression().set_fit_request(sample_weight=True), scoring=scorer, cv=3
+        ).fit(X_fit, y_fit, sample_weight=np.where(y_fit == 1, 5.0, 1.0))
+        unweighted_lr = LogisticRegression().fit(X_fit, y_fit)
+        assert not np.allclose(fitted.estimator_.coef_, unweighted_lr.coef_)
+    with pytest.raises(ValueError, match="sample_weight"):
+        ThresholdTunedClassifier(LogisticRegression()).fit(X, y, sample_weight=np.ones(len(y)))
+
+
+def test_constant_scores_are_a_clear_error():
+    X = np.zeros((40, 2))
+    y = np.array([0, 1] * 20)
+    with pytest.raises(ValueError, match="same score to every sample"):
+        ThresholdTunedClassifier(LogisticRegression(), cv=2).fit(X, y)
