@@ -5,6 +5,7 @@ Importing the package is cheap: it imports torch and skorch (through
 lazily when they are fitted.
 """
 
+from .diagnostics import ImbalanceReport, imbalance_report
 from .losses import FocalLoss, LogitAdjustedLoss, focal_loss
 from .metrics import (
     expected_calibration_error,
@@ -23,6 +24,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "FocalLoss",
     "FocalLossClassifier",
+    "ImbalanceReport",
     "LogitAdjustedLoss",
     "ThresholdCurveDisplay",
     "ThresholdTunedClassifier",
@@ -30,6 +32,7 @@ __all__ = [
     "expected_calibration_error",
     "focal_loss",
     "get_imbalanced_scorers",
+    "imbalance_report",
     "imbalanced_scores",
     "minority_f1_score",
     "minority_precision_score",

@@ -1,0 +1,341 @@
+"""How imbalanced is ``y``, and what to do about it.
+
+:func:`imbalance_report` counts the classes and recommends techniques in the order
+of the imbalanced-data playbook, each with a one-line reason and the estimator of
+this library (or of imbalanced-learn / scikit-learn) that applies it.
+
+Cut-offs
+--------
+The *imbalance ratio* is ``IR = n_majority / n_minority`` (largest class count over
+smallest). Severity:
+
+============  ======================  =========================================
+severity      imbalance ratio         e.g.
+============  ======================  =========================================
+balanced      IR < 1.5                60 / 40
+mild          1.5 <= IR < 10          85 / 15
+moderate      10 <= IR < 100          97 / 3 (support tickets, rare intents)
+severe        100 <= IR < 1000        99.5 / 0.5 (fraud)
+extreme       IR >= 1000              1 in 10,000 (rare events)
+============  ======================  =========================================
+
+Recommendations, in this order, each included when its condition holds:
+
+1. **class weights**: always, for any imbalance (``IR >= 1.5``); the cheapest fix,
+   changes no data (``class_weight="balanced"``).
+2. **threshold tuning**: for any imbalance, after training; the default cut (0.5
+   or argmax) rarely maximises F1 or MCC (:class:`ThresholdTunedClassifier`).
+3. **oversampling**: when the smallest class has fewer than ``SCARCE = 1000``
+   examples: random oversampling, or SMOTE on embeddings for text.
+4. **undersampling**: when the data set is large (``n >= LARGE = 100_000``) and
+   the minority still has at least ``SCARCE`` examples: dropping majority rows
+   costs little information and speeds training up.
+5. **synthetic generation**: when a class has fewer than ``VERY_FEW = 50``
+   examples: new minority texts (word edits offline, or an LLM endpoint).
+6. **focal loss**: for extreme imbalance (``IR >= 1000``), where even weighted
+   cross-entropy is dominated by easy majority examples (``FocalLossClassifier``).
+
+Balanced data gets a single recommendation: no imbalance technique is needed.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.utils.multiclass import type_of_target
+
+__all__ = ["ImbalanceReport", "imbalance_report"]
+
+SCARCE = 1000
+LARGE = 100_000
+VERY_FEW = 50
+_SEVERITY = [(1.5, "balanced"), (10, "mild"), (100, "moderate"), (1000, "severe")]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One technique of the playbook: what to use and why it applies to this ``y``."""
+
+    technique: str
+    reason: str
+    how: str
+
+
+@dataclass(frozen=True)
+class ImbalanceReport:
+    """Class counts of a target and the techniques recommended for it.
+
+    Built by :func:`imbalance_report`; ``print(report)`` shows a table.
+
+    Attributes
+    ----------
+    classes : ndarray of shape (n_classes,)
+        The class labels, sorted.
+    counts : ndarray of shape (n_classes,)
+        Number of samples of each class.
+    proportions : ndarray of shape (n_classes,)
+        Share of each class, summing to one.
+    ratio_to_majority : ndarray of shape (n_classes,)
+        Count of each class over the count of the largest class.
+    imbalance_ratio : float
+        Largest class count over smallest class count.
+    severity : str
+        ``"balanced"``, ``"mild"``, ``"moderate"``, ``"severe"`` or ``"extreme"``.
+    majority_class, minority_class : object
+        The largest and the smallest class (ties: the first in sorted order).
+    recommendations : tuple of Recommendation
+        Techniques in the order to try them, each with a reason and how to apply it.
+    """
+
+    classes: np.ndarray
+    counts: np.ndarray
+    proportions: np.ndarray
+    ratio_to_majority: np.ndarray
+    imbalance_ratio: float
+    severity: str
+    majority_class: object
+    minority_class: object
+    recommendations: tuple = field(default_factory=tuple)
+
+    @property
+    def n_samples(self):
+        """Total number of samples."""
+        return int(self.counts.sum())
+
+    def to_dict(self):
+        """The report as plain Python types (JSON serialisable for str/int labels).
+
+        Returns
+        -------
+        report : dict
+            ``classes`` (a list of per-class dicts with ``label``, ``count``,
+            ``proportion`` and ``ratio_to_majority``), ``n_samples``,
+            ``imbalance_ratio``, ``severity``, ``majority_class``, ``minority_class``
+            and ``recommendations`` (a list of dicts with ``technique``, ``reason``
+            and ``how``).
+        """
+        return {
+            "classes": [
+                {
+                    "label": _plain(label),
+                    "count": int(count),
+                    "proportion": float(proportion),
+                    "ratio_to_majority": float(ratio),
+                }
+                for label, count, proportion, ratio in zip(
+                    self.classes, self.counts, self.proportions, self.ratio_to_majority
+                )
+            ],
+            "n_samples": self.n_samples,
+            "imbalance_ratio": float(self.imbalance_ratio),
+            "severity": self.severity,
+            "majority_class": _plain(self.majority_class),
+            "minority_class": _plain(self.minority_class),
+            "recommendations": [vars(rec).copy() for rec in self.recommendations],
+        }
+
+    def to_frame(self):
+        """Per-class counts as a pandas DataFrame indexed by class label.
+
+        Returns
+        -------
+        frame : pandas.DataFrame
+            Columns ``count``, ``proportion`` and ``ratio_to_majority``, one row per
+            class, sorted by label.
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - pandas is a scikit-learn extra
+            raise ImportError("ImbalanceReport.to_frame needs pandas: pip install pandas") from exc
+        return pd.DataFrame(
+            {
+                "count": self.counts,
+                "proportion": self.proportions,
+                "ratio_to_majority": self.ratio_to_majority,
+            },
+            index=pd.Index(self.classes, name="class"),
+        )
+
+    def __str__(self):
+        labels = [str(label) for label in self.classes]
+        width = max(5, *(len(label) for label in labels))
+        lines = [
+            f"{self.n_samples} samples, {len(labels)} classes, imbalance ratio "
+            f"{self.imbalance_ratio:.1f}:1 ({self.severity})",
+            f"{'class':<{width}}  {'count':>9}  {'share':>7}  {'vs majority':>11}",
+        ]
+        for label, count, share, ratio in zip(
+            labels, self.counts, self.proportions, self.ratio_to_majority
+        ):
+            lines.append(f"{label:<{width}}  {count:>9}  {share:>7.1%}  {ratio:>11.3f}")
+        lines.append("Recommended, in order:")
+        for rank, rec in enumerate(self.recommendations, start=1):
+            lines.append(f"{rank}. {rec.technique}: {rec.reason}")
+            lines.append(f"   {rec.how}")
+        return "\n".join(lines)
+
+    def __repr__(self):
+        return (
+            f"ImbalanceReport(n_samples={self.n_samples}, n_classes={len(self.classes)}, "
+            f"imbalance_ratio={self.imbalance_ratio:.1f}, severity={self.severity!r})"
+        )
+
+
+def _plain(label):
+    return label.item() if isinstance(label, np.generic) else label
+
+
+def _severity(ratio):
+    for limit, name in _SEVERITY:
+        if ratio < limit:
+            return name
+    return "extreme"
+
+
+def _recommend(counts, ratio, severity, n_samples, text):
+    smallest = int(counts.min())
+    if severity == "balanced":
+        return (Recommendation(
+            "none needed",
+            f"the classes are balanced (ratio {ratio:.1f}:1 < 1.5); train as usual and "
+            "still report per-class metrics",
+            "any classifier; metrics: sklearn_imbal.imbalanced_scores",
+        ),)
+    recs = [
+        Recommendation(
+            "class weights",
+            f"ratio {ratio:.1f}:1: weight each class by n / (K n_c) so every class counts "
+            "equally in the loss; changes no data, costs nothing",
+            "class_weight='balanced' (FocalLossClassifier, LogisticRegression, "
+            "HistGradientBoostingClassifier, ...)",
+        ),
+        Recommendation(
+            "threshold tuning",
+            "after training, the default cut (0.5 or argmax) rarely maximises F1 or MCC "
+            "under imbalance; tune it on out-of-fold predictions",
+            "ThresholdTunedClassifier(estimator, scoring='f1')",
+        ),
+    ]
+    if smallest < SCARCE:
+        recs.append(Recommendation(
+            "oversampling",
+            f"the smallest class has only {smallest} examples (< {SCARCE}): repeat or "
+            "interpolate minority examples in the training folds",
+            "imblearn RandomOverSampler / SMOTE"
+            + (" on TransformerEmbedder embeddings" if text else ""),
+        ))
+    if n_samples >= LARGE and smallest >= SCARCE:
+        recs.append(Recommendation(
+            "undersampling",
+            f"{n_samples} samples (>= {LARGE}) and {smallest} of the smallest class: "
+            "dropping majority rows loses little and trains faster",
+            "imblearn RandomUnderSampler in an imblearn Pipeline",
+        ))
+    if smallest < VERY_FEW:
+        recs.append(Recommendation(
+            "synthetic generation",
+            f"a class has fewer than {VERY_FEW} examples ({smallest}): generate new "
+            "minority examples",
+            "TextAugmentationSampler (offline word edits, or LLMAugmenter)" if text
+            else "imblearn SMOTE / ADASYN",
+        ))
+    if ratio >= 1000:
+        recs.append(Recommendation(
+            "focal loss",
+            f"extreme imbalance ({ratio:.0f}:1 >= 1000:1): even weighted cross-entropy "
+            "is dominated by easy majority examples; focal loss down-weights them",
+            "FocalLossClassifier(gamma=2.0, class_weight='balanced')",
+        ))
+    return tuple(recs)
+
+
+def imbalance_report(y, *, text=False):
+    """Count the classes of ``y`` and recommend imbalance techniques, in order.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Class labels of any type (ints, strings, ...), binary or multiclass.
+    text : bool, default=False
+        Whether the inputs are texts: recommendations then name the text tools
+        (SMOTE on ``TransformerEmbedder`` embeddings, ``TextAugmentationSampler``).
+
+    Returns
+    -------
+    report : ImbalanceReport
+        Counts, proportions, ratios, the severity and the recommendations; see the
+        module documentation of :mod:`sklearn_imbal.diagnostics` for the cut-offs.
+
+    Examples
+    --------
+    >>> from sklearn_imbal import imbalance_report
+    >>> y = ["ok"] * 970 + ["fraud"] * 30
+    >>> report = imbalance_report(y)
+    >>> report.imbalance_ratio, report.severity, report.minority_class
+    (32.333..., 'moderate', 'fraud')
+    >>> print(report)
+    1000 samples, 2 classes, imbalance ratio 32.3:1 (moderate)
+    class      count    share  vs majority
+    fraud         30     3.0%        0.031
+    ok           970    97.0%        1.000
+    Recommended, in order:
+    1. class weights: ratio 32.3:1: weight each class by n / (K n_c) so every class counts
+       equally in the loss; changes no data, costs nothing
+       class_weight='balanced' (FocalLossClassifier, LogisticRegression,
+       HistGradientBoostingClassifier, ...)
+    2. threshold tuning: after training, the default cut (0.5 or argmax) rarely maximises
+       F1 or MCC under imbalance; tune it on out-of-fold predictions
+       ThresholdTunedClassifier(estimator, scoring='f1')
+    3. oversampling: the smallest class has only 30 examples (< 1000): repeat or
+       interpolate minority examples in the training folds
+       imblearn RandomOverSampler / SMOTE
+    4. synthetic generation: a class has fewer than 50 examples (30): generate new
+       minority examples
+       imblearn SMOTE / ADASYN
+    >>> [rec.technique for rec in report.recommendations]
+    ['class weights', 'threshold tuning', 'oversampling', 'synthetic generation']
+    """
+    if isinstance(y, str):
+        raise ValueError("y is a single string; pass the labels as a list or array.")
+    y_array = np.asarray(y)
+    if y_array.ndim != 1:
+        hint = " (a column vector: pass y.ravel())" if (
+            y_array.ndim == 2 and y_array.shape[1] == 1) else ""
+        raise ValueError(
+            f"y must be 1-D with one class label per sample, got shape {y_array.shape}"
+            f"{hint}. Multilabel and multi-output targets are not supported."
+        )
+    if y_array.shape[0] == 0:
+        raise ValueError("y is empty: imbalance_report needs at least one label.")
+    if y_array.dtype == object or np.issubdtype(y_array.dtype, np.floating):
+        missing = [i for i, label in enumerate(y_array) if label is None or label != label]
+        if missing:
+            raise ValueError(
+                f"y has a missing label (None or NaN) at index {missing[0]} "
+                f"({len(missing)} in all); drop or label those samples first."
+            )
+    kind = type_of_target(y_array, input_name="y")
+    if kind not in ("binary", "multiclass"):
+        raise ValueError(
+            f"y looks {kind!r}, not like class labels (binary or multiclass); a continuous "
+            "target has no classes to count. Bin it or pass the class column."
+        )
+    classes, counts = np.unique(y_array, return_counts=True)
+    if classes.shape[0] < 2:
+        raise ValueError(
+            f"y holds a single class ({_plain(classes[0])!r}, {counts[0]} samples): there is "
+            "no imbalance to report and no classifier to train; check the label column."
+        )
+    proportions = counts / counts.sum()
+    ratio = float(counts.max() / counts.min())
+    severity = _severity(ratio)
+    return ImbalanceReport(
+        classes=classes,
+        counts=counts,
+        proportions=proportions,
+        ratio_to_majority=counts / counts.max(),
+        imbalance_ratio=ratio,
+        severity=severity,
+        majority_class=_plain(classes[np.argmax(counts)]),
+        minority_class=_plain(classes[np.argmin(counts)]),
+        recommendations=_recommend(counts, ratio, severity, int(counts.sum()), text),
+    )
