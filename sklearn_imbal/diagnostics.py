@@ -306,9 +306,12 @@ def imbalance_report(y, *, text=False):
         )
     if y_array.shape[0] == 0:
         raise ValueError("y is empty: imbalance_report needs at least one label.")
-    if y_array.dtype == object or np.issubdtype(y_array.dtype, np.floating):
+    missing = []
+    if np.issubdtype(y_array.dtype, np.floating):
+        missing = np.flatnonzero(np.isnan(y_array))
+    elif y_array.dtype == object:
         missing = [i for i, label in enumerate(y_array) if label is None or label != label]
-        if missing:
+    if len(missing):
             raise ValueError(
                 f"y has a missing label (None or NaN) at index {missing[0]} "
                 f"({len(missing)} in all); drop or label those samples first."
