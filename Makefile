@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # multi-GB CUDA build.
 TORCH_VERSION ?= 2.13.0
 TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
-EXTRAS ?= dev,plot
+EXTRAS ?= dev,plot,text,llm
 STAMP := $(VENV)/.sklearn-imbal-installed
 
 .PHONY: demo test test-all lint bench clean-venv

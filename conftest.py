@@ -26,3 +26,15 @@ def _seed_everything():
     np.random.seed(0)
     torch.manual_seed(0)
     yield
+
+
+@pytest.fixture(scope="session")
+def tiny_bert_path(tmp_path_factory):
+    """Folder of a tiny random BERT (2 layers, 32 hidden units) and its WordPiece tokenizer.
+
+    Built once per test session, offline, by
+    :func:`sklearn_imbal.utils._test_common.tiny_bert.make_tiny_bert`.
+    """
+    from sklearn_imbal.utils._test_common.tiny_bert import make_tiny_bert
+
+    return make_tiny_bert(tmp_path_factory.mktemp("tiny_bert"))

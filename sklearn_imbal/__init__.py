@@ -16,6 +16,13 @@ from .metrics import (
     minority_recall_score,
 )
 from .neural import FocalLossClassifier
+from .sampling import (
+    LLMAugmentationError,
+    LLMAugmenter,
+    TextAugmentationSampler,
+    WordAugmenter,
+)
+from .text import TransformerClassifier, TransformerEmbedder
 from .threshold import ThresholdCurveDisplay, ThresholdTunedClassifier
 from .weights import compute_class_weights
 
@@ -25,9 +32,15 @@ __all__ = [
     "FocalLoss",
     "FocalLossClassifier",
     "ImbalanceReport",
+    "LLMAugmentationError",
+    "LLMAugmenter",
     "LogitAdjustedLoss",
+    "TextAugmentationSampler",
     "ThresholdCurveDisplay",
     "ThresholdTunedClassifier",
+    "TransformerClassifier",
+    "TransformerEmbedder",
+    "WordAugmenter",
     "compute_class_weights",
     "expected_calibration_error",
     "focal_loss",

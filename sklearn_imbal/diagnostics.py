@@ -312,10 +312,10 @@ def imbalance_report(y, *, text=False):
     elif y_array.dtype == object:
         missing = [i for i, label in enumerate(y_array) if label is None or label != label]
     if len(missing):
-            raise ValueError(
-                f"y has a missing label (None or NaN) at index {missing[0]} "
-                f"({len(missing)} in all); drop or label those samples first."
-            )
+        raise ValueError(
+            f"y has a missing label (None or NaN) at index {missing[0]} "
+            f"({len(missing)} in all); drop or label those samples first."
+        )
     kind = type_of_target(y_array, input_name="y")
     if kind not in ("binary", "multiclass"):
         raise ValueError(

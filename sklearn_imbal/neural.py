@@ -34,7 +34,6 @@ Pickling goes through skorch's own ``__getstate__``/``__setstate__``, which map 
 CUDA-trained net to the CPU when no GPU is present at load time.
 """
 
-import inspect
 from numbers import Integral, Real
 
 import numpy as np
@@ -48,7 +47,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from ._skorch import Net, TensorBatches, softmax
+from ._skorch import Net, TensorBatches, softmax, supports_fused
 from .losses import FocalLoss
 from .utils._torch import draw_seed, resolve_device, torch_seed
 from .utils._validation import encode_classification_target
@@ -379,7 +378,7 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
             )
             callbacks.append(("early_stopping", early_stopping))
         net_params = {"optimizer__weight_decay": self.weight_decay}
-        if _supports_fused(self.optimizer, self.device_):
+        if supports_fused(self.optimizer, self.device_):
             net_params["optimizer__fused"] = True
         if not self.verbose:
             # Default callbacks that would do nothing still run on every batch.
@@ -497,24 +496,6 @@ def _dataset(X, y):
     if y is None:
         y = X.new_empty((X.shape[0], 0))
     return TensorDataset(X, y)
-
-
-def _supports_fused(optimizer, device):
-    """Whether ``optimizer`` is a torch optimizer with a fused kernel for ``device``.
-
-    torch's Adam, AdamW, SGD and Adagrad take ``fused=True`` (one kernel for the whole
-    update instead of a loop over parameters, ~15% of a small MLP's step on a CPU).
-    Third-party optimizers are left as they are.
-    """
-    if not optimizer.__module__.startswith("torch.optim"):
-        return False
-    if "fused" not in inspect.signature(optimizer).parameters:
-        return False
-    try:
-        from torch.optim.optimizer import _get_fused_kernels_supported_devices
-    except ImportError:  # pragma: no cover - older torch
-        return device.type == "cuda"
-    return device.type in _get_fused_kernels_supported_devices()
 
 
 def _silent(*args, **kwargs):
