@@ -10,6 +10,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
+# The test models are tiny: one thread is as fast, and it keeps torch's spinning worker
+# threads from collapsing when anything else shares the two cores.
+torch.set_num_threads(1)
+
 
 def pytest_collection_modifyitems(config, items):
     if torch.cuda.is_available():
