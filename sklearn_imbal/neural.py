@@ -40,7 +40,6 @@ import numpy as np
 import torch
 from scipy.special import softmax as _np_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -50,7 +49,7 @@ from torch.utils.data import TensorDataset
 from ._skorch import Net, TensorBatches, softmax, supports_fused
 from .losses import FocalLoss
 from .utils._torch import draw_seed, resolve_device, torch_seed
-from .utils._validation import encode_classification_target
+from .utils._validation import encode_classification_target, validation_split
 from .weights import compute_class_weights
 
 __all__ = ["FocalLossClassifier"]
@@ -286,7 +285,8 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
 
         rng = check_random_state(self.random_state)
         seed = draw_seed(rng)
-        train_idx, valid_idx = self._split(y_encoded, rng)
+        train_idx, valid_idx = validation_split(
+            y_encoded, self.validation_fraction, self.early_stopping, rng)
 
         X_t = torch.from_numpy(X).to(self.device_)
         y_t = torch.from_numpy(y_encoded).to(self.device_)
@@ -329,27 +329,6 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
                 "sequence of positive ints, e.g. (100,) or (64, 32); () gives a linear model."
             )
         return tuple(int(size) for size in sizes)
-
-    def _split(self, y_encoded, rng):
-        """Indices of the training rows and of the stratified validation rows (or None)."""
-        indices = np.arange(y_encoded.shape[0])
-        fraction = self.validation_fraction
-        if fraction is None and self.early_stopping:
-            fraction = 0.1
-        if fraction is None:
-            return indices, None
-        try:
-            train_idx, valid_idx = train_test_split(
-                indices, test_size=fraction, stratify=y_encoded, random_state=rng
-            )
-        except ValueError as exc:
-            raise ValueError(
-                f"Cannot hold out a stratified validation split of {fraction} "
-                f"(validation_fraction / early_stopping): {exc} Every class needs at least "
-                "2 samples and the split must hold one of each class; lower "
-                "validation_fraction, pass more data, or set early_stopping=False."
-            ) from exc
-        return np.sort(train_idx), np.sort(valid_idx)
 
     def _build_module(self, hidden_layer_sizes, n_classes):
         if self.module is None:

@@ -111,7 +111,6 @@ from sklearn.base import (
     TransformerMixin,
     _fit_context,
 )
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
@@ -122,7 +121,7 @@ from ._skorch import Net, supports_fused
 from .losses import FocalLoss, LogitAdjustedLoss
 from .utils._text import validate_texts
 from .utils._torch import draw_seed, resolve_device, torch_seed
-from .utils._validation import encode_classification_target
+from .utils._validation import encode_classification_target, validation_split
 from .weights import compute_class_weights
 
 __all__ = ["TransformerClassifier", "TransformerEmbedder"]
@@ -978,7 +977,8 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
         self.max_length_ = _effective_max_length(
             self.max_length, self.tokenizer_, self._model_config())
         input_ids = _hf.tokenize(self.tokenizer_, texts, self.max_length_)
-        train_idx, valid_idx = self._split(y_encoded, rng)
+        train_idx, valid_idx = validation_split(
+            y_encoded, self.validation_fraction, self.early_stopping, rng)
         train = _hf.TokenDataset([input_ids[i] for i in train_idx], y_encoded[train_idx])
         valid = None
         if valid_idx is not None:
@@ -1064,24 +1064,6 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             priors = np.bincount(y_encoded, minlength=n_classes)
             return LogitAdjustedLoss(priors, tau=self.tau)
         return nn.CrossEntropyLoss(weight=None if self.class_weight is None else weights)
-
-    def _split(self, y_encoded, rng):
-        indices = np.arange(y_encoded.shape[0])
-        fraction = self.validation_fraction
-        if fraction is None and self.early_stopping:
-            fraction = 0.1
-        if fraction is None:
-            return indices, None
-        try:
-            train_idx, valid_idx = train_test_split(
-                indices, test_size=fraction, stratify=y_encoded, random_state=rng)
-        except ValueError as exc:
-            raise ValueError(
-                f"Cannot hold out a stratified validation split of {fraction} "
-                f"(validation_fraction / early_stopping): {exc} Every class needs at least "
-                "2 texts; lower validation_fraction, add data, or set early_stopping=False."
-            ) from exc
-        return np.sort(train_idx), np.sort(valid_idx)
 
     def _build_net(self, module, criterion, train, valid, seed, amp_dtype):
         from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar

@@ -1,6 +1,7 @@
 """Input validation shared by the classifiers."""
 
 import numpy as np
+from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import check_classification_targets
 
 
@@ -21,3 +22,28 @@ def encode_classification_target(y, estimator_name):
             "check that the label column and the train/test split are the intended ones."
         )
     return classes, y_encoded.astype(np.int64, copy=False)
+
+
+def validation_split(y_encoded, validation_fraction, early_stopping, random_state):
+    """Indices of the training rows and of a stratified validation split (or None).
+
+    A split is held out only when asked: ``validation_fraction``, or 10% when
+    ``early_stopping`` is set without one. Never a silent default holdout.
+    """
+    indices = np.arange(y_encoded.shape[0])
+    fraction = validation_fraction
+    if fraction is None and early_stopping:
+        fraction = 0.1
+    if fraction is None:
+        return indices, None
+    try:
+        train_idx, valid_idx = train_test_split(
+            indices, test_size=fraction, stratify=y_encoded, random_state=random_state)
+    except ValueError as exc:
+        raise ValueError(
+            f"Cannot hold out a stratified validation split of {fraction} "
+            f"(validation_fraction / early_stopping): {exc} Every class needs at least "
+            "2 samples and the split must hold one of each class; lower "
+            "validation_fraction, pass more data, or set early_stopping=False."
+        ) from exc
+    return np.sort(train_idx), np.sort(valid_idx)
