@@ -25,16 +25,19 @@ class Net(NeuralNetClassifier):
 
     skorch calls ``_set_training`` before every batch, and ``nn.Module.train`` walks
     every submodule through ``__setattr__``: about 5% of a small MLP's step. This
-    skips the walk when the module and criterion are already in the requested mode.
-    A submodule a user put in eval mode on purpose (a frozen BatchNorm) stays so.
+    skips the call when every submodule of the module and criterion is already in
+    the requested mode (reading the flags is much cheaper than setting them). Every
+    submodule is checked: a wrapped Hugging Face model arrives in eval mode inside a
+    wrapper in train mode.
     """
 
     def _set_training(self, training=True):
         modules = [getattr(self, name + "_") for name in self._modules + self._criteria]
         if all(
-            module.training == training
+            submodule.training == training
             for module in modules
             if isinstance(module, torch.nn.Module)
+            for submodule in module.modules()
         ):
             return
         super()._set_training(training)

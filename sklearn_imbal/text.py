@@ -741,6 +741,8 @@ class _TransformerNet(Net):
         # Training state only: the schedule's closure and the scaler do not pickle.
         self.scheduler_ = None
         self.scaler_ = None
+        # Leave the fitted model in eval mode (no dropout) for anyone using it directly.
+        self._set_training(False)
 
 
 class TransformerClassifier(ClassifierMixin, BaseEstimator):

@@ -320,3 +320,28 @@ def test_packaged_minilm_learns_sentiment():
     clf.fit(texts, y)
     held_out, y_held = make_texts(100, seed=4)
     assert accuracy_score(y_held, clf.predict(held_out)) > 0.85
+
+
+def test_training_runs_every_submodule_in_train_mode(tiny_bert_path, data):
+    """Dropout must be on while training: the HF model loads in eval mode."""
+    texts, y = data
+    modes = []
+    clf = tiny(tiny_bert_path, max_epochs=1)
+    original_build = TransformerClassifier._build_net
+
+    def build_and_hook(self, module, *args, **kwargs):
+        def record(submodule, args):
+            modes.append(all(m.training for m in submodule.modules()))
+        self._hook = module.model.register_forward_pre_hook(record)
+        return original_build(self, module, *args, **kwargs)
+
+    TransformerClassifier._build_net = build_and_hook
+    try:
+        clf.fit(texts, y)
+    finally:
+        TransformerClassifier._build_net = original_build
+    clf._hook.remove()
+    del clf._hook
+    assert modes and all(modes)
+    assert not any(m.training for m in clf.net_.module_.modules()), "eval mode after fit"
+    clf.predict(texts[:3])
