@@ -802,6 +802,18 @@ class TextAugmentationSampler(BaseOverSampler):
     array([False, False, False, False, False, False,  True,  True])
     >>> sampler.n_synthetic_
     {'neg': 2}
+
+    In an imbalanced-learn pipeline the sampler acts on the training folds only:
+
+    >>> from imblearn.pipeline import make_pipeline
+    >>> from sklearn.feature_extraction.text import TfidfVectorizer
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import cross_validate
+    >>> pipe = make_pipeline(TextAugmentationSampler(random_state=0), TfidfVectorizer(),
+    ...                      LogisticRegression())
+    >>> scores = cross_validate(pipe, X * 3, y * 3, cv=3, scoring="f1_macro")
+    >>> scores["test_score"].shape
+    (3,)
     """
 
     _parameter_constraints = {

@@ -230,6 +230,20 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     [1. 1. 1.]
     >>> embedder.get_feature_names_out()[:2]
     array(['transformerembedder0', 'transformerembedder1'], dtype=object)
+
+    SMOTE on embeddings, straight from raw text, in an imbalanced-learn pipeline:
+
+    >>> from imblearn.over_sampling import SMOTE
+    >>> from imblearn.pipeline import make_pipeline
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> texts = ["refund please", "charged twice", "thanks a lot", "great help",
+    ...          "works fine", "love it", "all good", "very happy"]
+    >>> labels = ["angry", "angry", "calm", "calm", "calm", "calm", "calm", "calm"]
+    >>> pipe = make_pipeline(
+    ...     TransformerEmbedder(model_kwargs={"num_hidden_layers": 1}),
+    ...     SMOTE(k_neighbors=1, random_state=0), LogisticRegression())
+    >>> pipe.fit(texts, labels).predict(["I want my money back"]).shape
+    (1,)
     """
 
     _parameter_constraints = {
