@@ -14,10 +14,12 @@ per tensor per batch, exactly what a hand-written training loop does.
 import inspect
 import math
 
+import numpy as np
 import torch
+from scipy.special import softmax as _np_softmax
 from skorch import NeuralNetClassifier
 
-__all__ = ["Net", "TensorBatches", "softmax", "supports_fused"]
+__all__ = ["LogitsClassifierMixin", "Net", "TensorBatches", "silent", "softmax", "supports_fused"]
 
 
 class Net(NeuralNetClassifier):
@@ -89,7 +91,7 @@ def softmax(logits):
     skorch applies softmax automatically only for ``CrossEntropyLoss``; with focal or
     logit-adjusted losses it would return raw logits from ``predict_proba``.
     """
-    return torch.softmax(logits, dim=-1)
+    return torch.softmax(logits.float(), dim=-1)
 
 
 def supports_fused(optimizer, device):
@@ -108,3 +110,66 @@ def supports_fused(optimizer, device):
     except ImportError:  # pragma: no cover - older torch
         return device.type == "cuda"
     return device.type in _get_fused_kernels_supported_devices()
+
+
+def silent(*args, **kwargs):
+    """A picklable sink that prints nothing (skorch callbacks default to ``print``)."""
+
+
+class LogitsClassifierMixin:
+    """``decision_function``, ``predict_proba`` and ``predict`` from ``self._logits(X)``.
+
+    ``_logits`` returns float64 logits of shape (n_samples, n_classes) after checking
+    that the estimator is fitted and validating ``X``. Probabilities are a float64
+    softmax of them, so rows sum to one and every method ranks like the others.
+    """
+
+    def decision_function(self, X):
+        """Confidence scores: log-odds of ``classes_[1]`` (binary) or logits (multiclass).
+
+        Parameters
+        ----------
+        X : array-like
+            Samples, as accepted by ``fit``.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            For a binary problem, ``log p(classes_[1]) - log p(classes_[0])``: positive
+            means ``classes_[1]`` is predicted. Otherwise the logit of each class.
+        """
+        logits = self._logits(X)
+        if logits.shape[1] == 2:
+            return logits[:, 1] - logits[:, 0]
+        return logits
+
+    def predict_proba(self, X):
+        """Class probabilities (softmax of the logits); each row sums to one.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples, as accepted by ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probability of each class, columns in ``classes_`` order.
+        """
+        return _np_softmax(self._logits(X), axis=1)
+
+    def predict(self, X):
+        """Most probable class of each sample.
+
+        Parameters
+        ----------
+        X : array-like
+            Samples, as accepted by ``fit``.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Predicted labels, taken from ``classes_``.
+        """
+        logits = self._logits(X)
+        return self.classes_[np.argmax(logits, axis=1)]

@@ -38,7 +38,6 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from scipy.special import softmax as _np_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -46,7 +45,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from ._skorch import Net, TensorBatches, softmax, supports_fused
+from ._skorch import LogitsClassifierMixin, Net, TensorBatches, silent, softmax, supports_fused
 from .losses import FocalLoss
 from .utils._torch import draw_seed, resolve_device, torch_seed
 from .utils._validation import encode_classification_target, validation_split
@@ -82,7 +81,7 @@ class MLP(nn.Module):
         return self.layers(X)
 
 
-class FocalLossClassifier(ClassifierMixin, BaseEstimator):
+class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """Neural-network classifier trained with focal loss and class weights.
 
     A multi-layer perceptron by default (any ``torch.nn.Module`` through ``module``),
@@ -353,7 +352,7 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
                 patience=self.n_iter_no_change,
                 threshold=1e-4,
                 load_best=True,
-                sink=print if self.verbose else _silent,
+                sink=print if self.verbose else silent,
             )
             callbacks.append(("early_stopping", early_stopping))
         net_params = {"optimizer__weight_decay": self.weight_decay}
@@ -403,56 +402,6 @@ class FocalLossClassifier(ClassifierMixin, BaseEstimator):
             logits = self.net_.forward(_dataset(X_t, None), training=False, device="cpu")
         return logits[:n_samples].numpy().astype(np.float64)
 
-    def decision_function(self, X):
-        """Confidence scores: log-odds of ``classes_[1]`` (binary) or logits (multiclass).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            For a binary problem, ``log p(classes_[1]) - log p(classes_[0])``: positive
-            means ``classes_[1]`` is predicted. Otherwise the logit of each class.
-        """
-        logits = self._logits(X)
-        if logits.shape[1] == 2:
-            return logits[:, 1] - logits[:, 0]
-        return logits
-
-    def predict_proba(self, X):
-        """Class probabilities (softmax of the logits); each row sums to one.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Probability of each class, columns in ``classes_`` order.
-        """
-        return _np_softmax(self._logits(X), axis=1)
-
-    def predict(self, X):
-        """Most probable class of each row.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input data.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Predicted labels, taken from ``classes_``.
-        """
-        logits = self._logits(X)
-        return self.classes_[np.argmax(logits, axis=1)]
-
     def __setstate__(self, state):
         super().__setstate__(state)
         net = state.get("net_")
@@ -475,7 +424,3 @@ def _dataset(X, y):
     if y is None:
         y = X.new_empty((X.shape[0], 0))
     return TensorDataset(X, y)
-
-
-def _silent(*args, **kwargs):
-    """A picklable sink that prints nothing (skorch callbacks default to ``print``)."""

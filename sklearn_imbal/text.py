@@ -103,7 +103,6 @@ from numbers import Integral, Real
 import joblib
 import numpy as np
 import torch
-from scipy.special import softmax as _np_softmax
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -117,7 +116,7 @@ from sklearn.utils.validation import check_is_fitted, check_memory
 from torch import nn
 
 from . import _hf
-from ._skorch import Net, supports_fused
+from ._skorch import LogitsClassifierMixin, Net, silent, softmax, supports_fused
 from .losses import FocalLoss, LogitAdjustedLoss
 from .utils._text import validate_texts
 from .utils._torch import draw_seed, resolve_device, torch_seed
@@ -759,7 +758,7 @@ class _TransformerNet(Net):
         self._set_training(False)
 
 
-class TransformerClassifier(ClassifierMixin, BaseEstimator):
+class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
     """Fine-tune a Hugging Face encoder on raw text, with imbalance-aware losses.
 
     Takes texts (a list, 1-D array or Series of strings, or a one-column 2-D array
@@ -1110,7 +1109,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
                 callbacks.append(("early_stopping", EarlyStopping(
                     monitor="valid_score", lower_is_better=False,
                     patience=self.n_iter_no_change, load_best=True,
-                    sink=print if self.verbose else _silent)))
+                    sink=print if self.verbose else silent)))
         if self.verbose:
             callbacks.append(("progress_bar", ProgressBar(postfix_keys=["train_loss"])))
         else:
@@ -1131,7 +1130,7 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             iterator_valid__pad_token_id=pad_id,
             iterator_valid__batch_size=self.predict_batch_size or 2 * self.batch_size,
             callbacks=callbacks,
-            predict_nonlinearity=_softmax,
+            predict_nonlinearity=softmax,
             device=self.device_,
             verbose=self.verbose,
             **params,
@@ -1155,56 +1154,6 @@ class TransformerClassifier(ClassifierMixin, BaseEstimator):
             logits = self.net_.forward(dataset, training=False, device="cpu")
         return logits.float().numpy().astype(np.float64)[inverse]
 
-    def decision_function(self, X):
-        """Log-odds of ``classes_[1]`` (binary) or the logits (multiclass).
-
-        Parameters
-        ----------
-        X : list of str or array-like of shape (n_samples,)
-            Texts.
-
-        Returns
-        -------
-        scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
-            Positive means ``classes_[1]`` for a binary problem.
-        """
-        logits = self._logits(X)
-        if logits.shape[1] == 2:
-            return logits[:, 1] - logits[:, 0]
-        return logits
-
-    def predict_proba(self, X):
-        """Class probabilities; each row sums to one.
-
-        Parameters
-        ----------
-        X : list of str or array-like of shape (n_samples,)
-            Texts.
-
-        Returns
-        -------
-        proba : ndarray of shape (n_samples, n_classes)
-            Columns in ``classes_`` order.
-        """
-        return _np_softmax(self._logits(X), axis=1)
-
-    def predict(self, X):
-        """Most probable class of each text.
-
-        Parameters
-        ----------
-        X : list of str or array-like of shape (n_samples,)
-            Texts.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-            Labels from ``classes_``.
-        """
-        logits = self._logits(X)
-        return self.classes_[np.argmax(logits, axis=1)]
-
-    # ----------------------------------------------------------------- saving
     def save_pretrained(self, path):
         """Save in Hugging Face format plus ``sklearn_imbal.json``; no pickle involved.
 
@@ -1293,13 +1242,5 @@ def _is_model_object(model):
     return model is not None and not isinstance(model, (str, os.PathLike))
 
 
-def _softmax(logits):
-    return torch.softmax(logits.float(), dim=-1)
-
-
 def _plain(label):
     return label.item() if isinstance(label, np.generic) else label
-
-
-def _silent(*args, **kwargs):
-    """A picklable sink that prints nothing."""
