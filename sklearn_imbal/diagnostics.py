@@ -43,6 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
+from .utils._validation import python_scalar
+
 __all__ = ["ImbalanceReport", "imbalance_report"]
 
 SCARCE = 1000
@@ -116,7 +118,7 @@ class ImbalanceReport:
         return {
             "classes": [
                 {
-                    "label": _plain(label),
+                    "label": python_scalar(label),
                     "count": int(count),
                     "proportion": float(proportion),
                     "ratio_to_majority": float(ratio),
@@ -128,8 +130,8 @@ class ImbalanceReport:
             "n_samples": self.n_samples,
             "imbalance_ratio": float(self.imbalance_ratio),
             "severity": self.severity,
-            "majority_class": _plain(self.majority_class),
-            "minority_class": _plain(self.minority_class),
+            "majority_class": python_scalar(self.majority_class),
+            "minority_class": python_scalar(self.minority_class),
             "recommendations": [vars(rec).copy() for rec in self.recommendations],
         }
 
@@ -178,10 +180,6 @@ class ImbalanceReport:
             f"ImbalanceReport(n_samples={self.n_samples}, n_classes={len(self.classes)}, "
             f"imbalance_ratio={self.imbalance_ratio:.1f}, severity={self.severity!r})"
         )
-
-
-def _plain(label):
-    return label.item() if isinstance(label, np.generic) else label
 
 
 def _severity(ratio):
@@ -325,8 +323,9 @@ def imbalance_report(y, *, text=False):
     classes, counts = np.unique(y_array, return_counts=True)
     if classes.shape[0] < 2:
         raise ValueError(
-            f"y holds a single class ({_plain(classes[0])!r}, {counts[0]} samples): there is "
-            "no imbalance to report and no classifier to train; check the label column."
+            f"y holds a single class ({python_scalar(classes[0])!r}, {counts[0]} samples): "
+            "there is no imbalance to report and no classifier to train; check the label "
+            "column."
         )
     proportions = counts / counts.sum()
     ratio = float(counts.max() / counts.min())
@@ -338,7 +337,7 @@ def imbalance_report(y, *, text=False):
         ratio_to_majority=counts / counts.max(),
         imbalance_ratio=ratio,
         severity=severity,
-        majority_class=_plain(classes[np.argmax(counts)]),
-        minority_class=_plain(classes[np.argmin(counts)]),
+        majority_class=python_scalar(classes[np.argmax(counts)]),
+        minority_class=python_scalar(classes[np.argmin(counts)]),
         recommendations=_recommend(counts, ratio, severity, int(counts.sum()), text),
     )

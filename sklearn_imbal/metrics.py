@@ -56,6 +56,7 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.multiclass import type_of_target
 
+from .utils._validation import python_scalar
 from .weights import _unique
 
 __all__ = [
@@ -107,13 +108,8 @@ def _fill_doc(func):
 # --------------------------------------------------------------------------------------
 
 
-def _scalar(value):
-    """A numpy scalar as the matching Python object (``np.str_('a')`` -> ``'a'``)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _labels_repr(values, limit=10):
-    values = [_scalar(v) for v in values]
+    values = [python_scalar(v) for v in values]
     shown = ", ".join(repr(v) for v in values[:limit])
     return f"[{shown}{', ...' if len(values) > limit else ''}]"
 
@@ -158,7 +154,7 @@ def _check_y_true(y_true):
 def _require_two_classes(classes):
     if classes.shape[0] < 2:
         raise ValueError(
-            f"y_true holds a single class, {_scalar(classes[0])!r}: minority metrics need "
+            f"y_true holds a single class, {python_scalar(classes[0])!r}: minority metrics need "
             "samples of at least two classes. Evaluate on a larger or stratified split "
             "(e.g. StratifiedKFold)."
         )
@@ -173,7 +169,7 @@ def _minority_index(counts):
 def _find(value, classes):
     """Index of ``value`` in ``classes`` by equality, or None."""
     for index, label in enumerate(classes):
-        if _scalar(label) == value:
+        if python_scalar(label) == value:
             return index
     return None
 
@@ -197,8 +193,8 @@ def _check_sample_weight(sample_weight, n_samples):
 def _check_y_pred(y_pred, classes, n_samples, classes_name):
     y_pred = _check_1d(y_pred, "y_pred")
     _check_length(y_pred, "y_pred", n_samples)
-    known = set(_scalar(c) for c in classes)
-    unknown = [v for v in _unique(y_pred, "y_pred") if _scalar(v) not in known]
+    known = set(python_scalar(c) for c in classes)
+    unknown = [v for v in _unique(y_pred, "y_pred") if python_scalar(v) not in known]
     if unknown:
         raise ValueError(
             f"y_pred contains labels that are not in {classes_name}: {_labels_repr(unknown)} "
@@ -443,7 +439,7 @@ def _minority_inputs(y_true, y_pred, sample_weight):
     y_pred = _check_1d(y_pred, "y_pred")
     _check_length(y_pred, "y_pred", y_true.shape[0])
     _check_sample_weight(sample_weight, y_true.shape[0])
-    return y_true, y_pred, _scalar(classes[_minority_index(counts)])
+    return y_true, y_pred, python_scalar(classes[_minority_index(counts)])
 
 
 _MINORITY_PARAMS = {
@@ -609,7 +605,7 @@ def _scorer_minority_average_precision(y_true, y_score, *, sample_weight=None):
     minority_index = _minority_index(counts)
     if minority_index == 0:
         y_score = -y_score
-    minority = _scalar(classes[minority_index])
+    minority = python_scalar(classes[minority_index])
     return float(
         average_precision_score(
             y_true, y_score, pos_label=minority, sample_weight=sample_weight
@@ -638,14 +634,14 @@ def _check_classes(y_true, classes_in_y, labels):
     sorted_labels = _unique(labels, "labels")
     if sorted_labels.shape[0] != labels.shape[0]:
         raise ValueError(f"labels contains duplicates: {_labels_repr(labels)}; list each once.")
-    if any(_scalar(a) != _scalar(b) for a, b in zip(labels, sorted_labels)):
+    if any(python_scalar(a) != python_scalar(b) for a, b in zip(labels, sorted_labels)):
         raise ValueError(
             f"labels must be in sorted order, the column order of a 2-D y_score (as "
             f"predict_proba gives it); got {_labels_repr(labels)}, pass "
             f"{_labels_repr(sorted_labels)} with the y_score columns in that order."
         )
-    known = set(_scalar(c) for c in labels)
-    missing = [c for c in classes_in_y if _scalar(c) not in known]
+    known = set(python_scalar(c) for c in labels)
+    missing = [c for c in classes_in_y if python_scalar(c) not in known]
     if missing:
         raise ValueError(
             f"y_true contains labels that are not in labels: {_labels_repr(missing)}; labels "
@@ -777,7 +773,7 @@ def imbalanced_scores(
     classes, classes_name = _check_classes(y_true, classes_in_y, labels)
     sample_weight = _check_sample_weight(sample_weight, n_samples)
     if pos_label is None:
-        minority = _scalar(classes_in_y[_minority_index(counts)])
+        minority = python_scalar(classes_in_y[_minority_index(counts)])
     else:
         index = _find(pos_label, classes_in_y)
         if index is None:
@@ -785,7 +781,7 @@ def imbalanced_scores(
                 f"pos_label={pos_label!r} is not a class of y_true; it should be one of "
                 f"{_labels_repr(classes_in_y)}, or None for the least frequent class."
             )
-        minority = _scalar(classes_in_y[index])
+        minority = python_scalar(classes_in_y[index])
     if y_pred is not None:
         y_pred = _check_y_pred(y_pred, classes, n_samples, classes_name)
     if y_score is not None:

@@ -72,6 +72,7 @@ from sklearn.utils.validation import check_consistent_length, column_or_1d, vali
 
 from .utils._text import validate_texts
 from .utils._torch import draw_seed
+from .utils._validation import python_scalar
 
 __all__ = ["LLMAugmentationError", "LLMAugmenter", "TextAugmentationSampler", "WordAugmenter"]
 
@@ -79,11 +80,6 @@ _LOGGER = logging.getLogger(__name__)
 
 # How many times WordAugmenter redraws an edit that reproduces an existing text.
 _MAX_TRIES = 10
-
-
-def _python_scalar(value):
-    """A numpy scalar as the equivalent Python scalar (``np.str_('a')`` -> ``'a'``)."""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 class _AugmenterParams:
@@ -513,7 +509,7 @@ class LLMAugmenter(_AugmenterParams):
         self._validate_params()
         texts = validate_texts(texts, estimator_name=type(self).__name__, input_name="texts")
         n = _check_n(n)
-        label = _python_scalar(label)
+        label = python_scalar(label)
         self.stats_ = dict.fromkeys(
             [
                 "requests",
@@ -851,7 +847,7 @@ class TextAugmentationSampler(BaseOverSampler):
         texts = X.ravel().tolist()
         new_texts, new_labels, n_synthetic, stats = [], [], {}, {}
         for label, n_samples in self.sampling_strategy_.items():
-            key = _python_scalar(label)
+            key = python_scalar(label)
             n_synthetic[key] = int(n_samples)
             if n_samples == 0:
                 continue

@@ -120,7 +120,7 @@ from ._skorch import LogitsClassifierMixin, Net, silent, softmax, supports_fused
 from .losses import FocalLoss, LogitAdjustedLoss
 from .utils._text import validate_texts
 from .utils._torch import draw_seed, resolve_device, torch_seed
-from .utils._validation import encode_classification_target, validation_split
+from .utils._validation import encode_classification_target, python_scalar, validation_split
 from .weights import compute_class_weights
 
 __all__ = ["TransformerClassifier", "TransformerEmbedder"]
@@ -424,9 +424,7 @@ def _embed(texts, model_id, tokenizer_id, pooling, normalize, max_length, *, mod
     """
     encoded = tokenizer(texts, truncation=True, max_length=max_length, padding=False)
     keys = list(encoded.keys())
-    lengths = np.fromiter((len(ids) for ids in encoded["input_ids"]), dtype=np.int64,
-                          count=len(texts))
-    order = np.argsort(-lengths, kind="stable")
+    order, _ = _hf.length_order(encoded["input_ids"])
     embeddings = None
     with torch.inference_mode():
         for start in range(0, len(texts), batch_size):
@@ -1184,7 +1182,7 @@ class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimato
             json.dump({
                 "estimator": type(self).__name__,
                 "params": params,
-                "classes": [_plain(label) for label in self.classes_],
+                "classes": [python_scalar(label) for label in self.classes_],
                 "class_weight": self.class_weight_.tolist(),
             }, handle, indent=2)
         return path
@@ -1240,7 +1238,3 @@ class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimato
 
 def _is_model_object(model):
     return model is not None and not isinstance(model, (str, os.PathLike))
-
-
-def _plain(label):
-    return label.item() if isinstance(label, np.generic) else label

@@ -84,7 +84,6 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_method_params,
     _num_samples,
@@ -93,6 +92,7 @@ from sklearn.utils.validation import (
 )
 
 from ._threshold_plot import ThresholdCurveDisplay
+from .utils._validation import encode_classification_target
 
 __all__ = ["ThresholdTunedClassifier", "ThresholdCurveDisplay", "threshold_sweep"]
 
@@ -752,15 +752,8 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         _raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
         y = column_or_1d(y, warn=True)
-        check_classification_targets(y)
-        self.classes_, y_enc = np.unique(y, return_inverse=True)
+        self.classes_, y_enc = encode_classification_target(y, type(self).__name__)
         n_classes = self.classes_.shape[0]
-        if n_classes < 2:
-            raise ValueError(
-                f"{type(self).__name__} needs at least two classes in y, got one class: "
-                f"{self.classes_.tolist()}. A decision rule separates classes; check the "
-                "label column and the split."
-            )
         binary = n_classes == 2
         cost = self._check_cost_matrix(n_classes)
         if cost is not None and self.scoring is not None:

@@ -261,7 +261,7 @@ def test_pipeline_with_scaler_and_string_labels():
     [
         (np.array([[np.nan, 1.0], [0.0, 1.0], [1.0, 0.0]]), [0, 1, 0], "NaN"),
         (np.array([[np.inf, 1.0], [0.0, 1.0], [1.0, 0.0]]), [0, 1, 0], "infinity"),
-        (np.zeros((3, 2)), [1, 1, 1], "at least two classes.*only the class 1"),
+        (np.zeros((3, 2)), [1, 1, 1], "at least two classes.*one class only: 1"),
         (np.zeros((3, 2)), [0, 1], "inconsistent numbers of samples"),
         (np.zeros((3, 2)), [0.5, 1.2, 3.3], "Unknown label type: continuous"),
         (np.array([["a", "b"], ["c", "d"]], dtype=object), [0, 1], "could not convert"),

@@ -5,6 +5,11 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.multiclass import check_classification_targets
 
 
+def python_scalar(value):
+    """A numpy scalar as the matching Python object (``np.str_('a')`` -> ``'a'``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def encode_classification_target(y, estimator_name):
     """Check a classification target and encode it as integers.
 
@@ -14,11 +19,16 @@ def encode_classification_target(y, estimator_name):
     """
     check_classification_targets(y)
     classes, y_encoded = np.unique(y, return_inverse=True)
-    if classes.shape[0] < 2:
-        label = classes[0].item() if isinstance(classes[0], np.generic) else classes[0]
+    if classes.shape[0] == 0:
         raise ValueError(
-            f"{estimator_name} needs samples of at least two classes in y, but y holds only "
-            f"the class {label!r}. A classifier cannot learn a decision from one class: "
+            f"{estimator_name} got an empty y: fit needs labelled samples of at least two "
+            "classes."
+        )
+    if classes.shape[0] < 2:
+        raise ValueError(
+            f"{estimator_name} needs samples of at least two classes in y, but y holds one "
+            f"class only: {python_scalar(classes[0])!r}. A classifier cannot learn a decision "
+            "from one class: "
             "check that the label column and the train/test split are the intended ones."
         )
     return classes, y_encoded.astype(np.int64, copy=False)
