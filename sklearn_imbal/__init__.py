@@ -5,6 +5,7 @@ Importing the package is cheap: it imports torch and skorch (through
 lazily when they are fitted.
 """
 
+from .calibration import PriorCorrectedClassifier
 from .diagnostics import ImbalanceReport, imbalance_report
 from .losses import FocalLoss, LogitAdjustedLoss, focal_loss
 from .metrics import (
@@ -35,6 +36,7 @@ __all__ = [
     "LLMAugmentationError",
     "LLMAugmenter",
     "LogitAdjustedLoss",
+    "PriorCorrectedClassifier",
     "TextAugmentationSampler",
     "ThresholdCurveDisplay",
     "ThresholdTunedClassifier",

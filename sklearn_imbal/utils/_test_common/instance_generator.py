@@ -7,6 +7,7 @@ expected to fail, each with a real reason.
 
 from sklearn.linear_model import LogisticRegression
 
+from sklearn_imbal.calibration import PriorCorrectedClassifier
 from sklearn_imbal.neural import FocalLossClassifier
 from sklearn_imbal.threshold import ThresholdTunedClassifier
 from sklearn_imbal.utils.discovery import all_estimators
@@ -15,6 +16,7 @@ from sklearn_imbal.utils.discovery import all_estimators
 INIT_PARAMS = {
     FocalLossClassifier: dict(hidden_layer_sizes=(32,), max_epochs=60, lr=1e-2, random_state=0),
     ThresholdTunedClassifier: dict(estimator=LogisticRegression()),
+    PriorCorrectedClassifier: dict(estimator=LogisticRegression(class_weight="balanced")),
 }
 
 # {estimator class: {check name: reason}}; FocalLossClassifier expects no failure.
