@@ -1,6 +1,6 @@
 """A tiny random BERT and its tokenizer, built offline, for fast tests of the text estimators.
 
-Nothing is downloaded: a WordPiece tokenizer is trained on the fly with the
+Nothing is downloaded: a WordPiece tokenizer is built on the fly with the
 ``tokenizers`` library on a small built-in corpus of support-ticket-like sentences,
 and a randomly initialised two-layer BERT with 32 hidden units is seeded and saved
 next to it. Loading the saved folder with ``AutoTokenizer`` / ``AutoModel`` takes
@@ -14,7 +14,7 @@ The weights are random: embeddings of this model carry no meaning, only structur
 import os
 
 # Building blocks of the corpus: combined deterministically, they give a few hundred
-# distinct sentences over ~170 words, enough for a ~500-entry WordPiece vocabulary.
+# distinct sentences over ~170 words: the whole-word part of the vocabulary.
 _OPENERS = ("", "hello,", "hi team,", "urgent:", "please help,", "good morning,", "dear support,")
 _SUBJECTS = (
     "my order", "the invoice", "my account", "the app", "the refund", "my password",
@@ -39,6 +39,7 @@ _CLOSERS = (
     "no rush, just letting you know.", "kind regards.", "why does this keep happening?",
     "the customer hotline never answers.", "please call me back tomorrow.",
     "otherwise i will cancel everything.", "your colleague was extremely helpful!",
+    "quick and happy, all good.", "awful: broken, late, the worst package ever.",
 )
 
 _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789.,:;!?'-()/"
@@ -75,12 +76,20 @@ def support_ticket_corpus(n_sentences=400):
 
 
 def make_tiny_tokenizer(texts=None, *, vocab_size=500):
-    """Train a lower-casing BERT WordPiece tokenizer, wrapped as ``BertTokenizerFast``.
+    """Build a lower-casing BERT WordPiece tokenizer, wrapped as ``BertTokenizerFast``.
+
+    The vocabulary is the special tokens, every character of the alphabet as a word
+    start and as a continuation piece (``"##x"``, so unseen words split into pieces
+    rather than ``[UNK]``), then the corpus's most frequent words (ties broken
+    alphabetically). It is chosen by counting, not by ``tokenizers``' WordPiece
+    trainer, whose ties fall in hash order: its vocabulary, and so what a seeded
+    random model learns, changed from one test session to the next.
 
     Parameters
     ----------
     texts : list of str or None, default=None
-        Extra training texts, added to :func:`support_ticket_corpus`.
+        Extra texts whose words join the vocabulary, added to
+        :func:`support_ticket_corpus`.
     vocab_size : int, default=500
         Upper bound of the vocabulary size, special tokens included.
 
@@ -90,31 +99,31 @@ def make_tiny_tokenizer(texts=None, *, vocab_size=500):
         With the BERT special tokens, ``[CLS] text [SEP]`` templates and
         ``model_max_length=128``.
     """
+    from collections import Counter
+
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
-    from tokenizers.trainers import WordPieceTrainer
     from transformers import BertTokenizerFast
 
     corpus = support_ticket_corpus()
     if texts is not None:
         corpus = corpus + list(texts)
-    backend = Tokenizer(models.WordPiece(unk_token="[UNK]", max_input_chars_per_word=100))
-    backend.normalizer = normalizers.BertNormalizer(lowercase=True, strip_accents=True)
-    backend.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    backend.decoder = decoders.WordPiece(prefix="##")
-    trainer = WordPieceTrainer(
-        vocab_size=vocab_size,
-        special_tokens=list(BERT_SPECIAL_TOKENS),
-        # Every letter and digit, so unseen words split into pieces rather than [UNK].
-        initial_alphabet=list(_ALPHABET),
-        show_progress=False,
+    normalizer = normalizers.BertNormalizer(lowercase=True, strip_accents=True)
+    pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    counts = Counter(
+        word
+        for text in corpus
+        for word, _ in pre_tokenizer.pre_tokenize_str(normalizer.normalize_str(text))
     )
-    backend.train_from_iterator(corpus, trainer=trainer)
-    # WordPiece maps a whole word to [UNK] when one of its pieces is missing: give every
-    # character of the alphabet a continuation piece ("##x") too.
-    vocab = backend.get_vocab()
-    for char in _ALPHABET:
-        vocab.setdefault("##" + char, len(vocab))
-    backend.model = models.WordPiece(vocab, unk_token="[UNK]", max_input_chars_per_word=100)
+    tokens = list(BERT_SPECIAL_TOKENS) + list(_ALPHABET) + ["##" + c for c in _ALPHABET]
+    known = set(tokens)
+    frequent = sorted((word for word in counts if word not in known),
+                      key=lambda word: (-counts[word], word))
+    tokens += frequent[:max(vocab_size - len(tokens), 0)]
+    backend = Tokenizer(models.WordPiece({token: i for i, token in enumerate(tokens)},
+                                         unk_token="[UNK]", max_input_chars_per_word=100))
+    backend.normalizer = normalizer
+    backend.pre_tokenizer = pre_tokenizer
+    backend.decoder = decoders.WordPiece(prefix="##")
     cls_id, sep_id = backend.token_to_id("[CLS]"), backend.token_to_id("[SEP]")
     backend.post_processor = processors.TemplateProcessing(
         single="[CLS] $A [SEP]",
@@ -149,7 +158,7 @@ def make_tiny_bert(path, *, vocab_texts=None, num_labels=None):
         Folder to write to; created if missing.
     vocab_texts : list of str or None, default=None
         Texts whose words should be in the vocabulary, added to the built-in corpus
-        the WordPiece tokenizer is trained on.
+        the WordPiece vocabulary is built from.
     num_labels : int or None, default=None
         ``None`` saves a ``BertModel`` (encoder only); an int saves a
         ``BertForSequenceClassification`` with that many labels (its classification
