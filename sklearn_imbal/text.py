@@ -543,7 +543,9 @@ def _load_encoder(path, model_kwargs, device):
         if model is None:
             transformers = _import_transformers()
             try:
-                model = transformers.AutoModel.from_pretrained(path, **model_kwargs)
+                # No "Loading weights" bar, no report of the layers model_kwargs dropped.
+                model = _hf.quietly(transformers.AutoModel.from_pretrained, path,
+                                    **model_kwargs)
             except (OSError, ValueError) as exc:
                 raise ValueError(
                     f"Could not load a model from {path!r} (it needs the config.json and "
