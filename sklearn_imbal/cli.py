@@ -1,0 +1,367 @@
+"""The ``sklearn-imbal`` command: ``report`` and ``compare`` on a CSV file or the bundled data.
+
+Usage::
+
+    sklearn-imbal report DATA.csv --label COL [--text COL]
+    sklearn-imbal compare [DATA.csv --label COL [--text COL]] [--cv 5] [--rank-by mcc]
+                          [--model auto|embeddings|finetune] [--output DIR] ...
+
+``python -m sklearn_imbal`` is the same command.
+
+Design
+------
+- ``main(argv=None) -> int`` parses the arguments (``argparse``), reads the data and
+  calls the library: :func:`~sklearn_imbal.diagnostics.imbalance_report` for ``report``,
+  :func:`~sklearn_imbal.compare.compare_techniques` and
+  :meth:`~sklearn_imbal.compare.ComparisonResult.save` for ``compare``. It returns the
+  exit code and never calls ``sys.exit`` itself (the console script and ``__main__``
+  do), so tests call ``main([...])`` directly.
+- Input errors are the user's to fix, not bugs: a missing file, a file that is empty,
+  not UTF-8 or not CSV, a missing column (the available ones are listed), a single
+  class, a class with fewer examples than folds, empty or missing texts or labels. Each
+  prints one line ``sklearn-imbal: error: <problem>; <fix>`` on stderr and returns 2,
+  with no traceback; so do argument errors (``argparse``'s own exit code 2). Any other
+  exception is a bug and propagates with its traceback.
+- Without a file, ``compare`` runs on the bundled VADER tweets
+  (:func:`~sklearn_imbal.datasets.load_vader_tweets`). ``--text COL`` makes the data
+  text; without it the other columns are tabular features (numeric and categorical).
+- Output: the imbalance summary, progress bars (tqdm, stderr; ``--quiet`` hides them),
+  the ranked table, the recommendation and the written files: ``results.json``,
+  ``results.csv``, ``pr_curves.png`` and, for binary problems, ``threshold_curve.png``
+  in ``--output`` (default ``sklearn-imbal-output/``).
+- LLM augmentation: ``--llm-model`` and ``--llm-base-url`` configure an
+  :class:`~sklearn_imbal.sampling.LLMAugmenter` (any OpenAI-compatible endpoint); the
+  key is read from the environment variable named by ``--llm-api-key-env`` (default
+  ``OPENAI_API_KEY``), never from the command line, and replies are parsed as JSON only.
+"""
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from .compare import RANK_METRICS, TECHNIQUES, DataError
+
+__all__ = ["main"]
+
+PROG = "sklearn-imbal"
+DEFAULT_OUTPUT = "sklearn-imbal-output"
+
+
+class _UsageError(Exception):
+    """A problem with the user's input: printed as one line, exit code 2."""
+
+
+def _build_parser():
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Which imbalance fix works on your data? Measure every known fix under "
+                    "one stratified cross-validation.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    report = commands.add_parser("report", help="class counts, severity and what to try")
+    report.add_argument("data", metavar="DATA.csv", help="CSV (or .tsv) file with a header")
+    report.add_argument("--label", required=True, metavar="COL", help="the label column")
+    report.add_argument("--text", metavar="COL", help="the text column, if the data is text")
+
+    compare = commands.add_parser(
+        "compare", help="compare the imbalance techniques on one set of folds",
+        description="Run a baseline and each technique (class weights, random over- and "
+                    "undersampling, SMOTE, focal loss, synthetic augmentation, threshold "
+                    "tuning, the best combination) on the same stratified folds; print a "
+                    "ranked table and a recommendation; write results.json and plots.",
+    )
+    compare.add_argument("data", nargs="?", metavar="DATA.csv",
+                         help="CSV (or .tsv) file with a header; default: the bundled VADER "
+                              "tweets (4,200 tweets, 7.5%% strongly negative)")
+    compare.add_argument("--label", metavar="COL", help="the label column (needed with a file)")
+    compare.add_argument("--text", metavar="COL",
+                         help="the text column; without it the other columns are tabular "
+                              "features")
+    compare.add_argument("--cv", type=int, default=5, help="number of folds (default 5)")
+    compare.add_argument("--rank-by", default="mcc", choices=list(RANK_METRICS),
+                         help="ranking metric (default mcc)")
+    compare.add_argument("--model", default="auto", choices=["auto", "embeddings", "finetune"],
+                         help="text models: frozen embeddings + heads (fast), or fine-tuning "
+                              "the transformer (slow on a CPU); auto: fine-tuning on a GPU")
+    compare.add_argument("--model-path", metavar="PATH",
+                         help="local transformer folder (default: packaged all-MiniLM-L6-v2)")
+    compare.add_argument("--model-kwargs", metavar="JSON",
+                         help='model loading options, e.g. \'{"num_hidden_layers": 2}\'')
+    compare.add_argument("--max-epochs", type=int, help="fine-tuning epochs (default 3)")
+    compare.add_argument("--techniques", metavar="LIST",
+                         help="comma-separated subset of: " + ", ".join(TECHNIQUES))
+    compare.add_argument("--sample", type=int, metavar="N",
+                         help="use a stratified random sample of N rows (a quick first look)")
+    compare.add_argument("--augmentation-ratio", type=float, default=0.5,
+                         help="augmentation fills each class up to this fraction of the "
+                              "majority (default 0.5)")
+    compare.add_argument("--llm-base-url", metavar="URL",
+                         help="OpenAI-compatible endpoint for synthetic examples")
+    compare.add_argument("--llm-model", metavar="NAME", help="chat model name at that endpoint")
+    compare.add_argument("--llm-api-key-env", default="OPENAI_API_KEY", metavar="VAR",
+                         help="environment variable holding the API key")
+    compare.add_argument("--device", default="auto", help="torch device (default auto)")
+    compare.add_argument("--output", default=DEFAULT_OUTPUT, metavar="DIR",
+                         help=f"output folder (default {DEFAULT_OUTPUT}/)")
+    compare.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    compare.add_argument("--quiet", action="store_true", help="no progress bars")
+    return parser
+
+
+# --------------------------------------------------------------------------- reading
+def _read_table(path):
+    """The CSV (or TSV) at ``path`` as a DataFrame, or a clear ``_UsageError``."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise _UsageError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise _UsageError(f"{path} is a folder; pass a CSV file")
+    if path.stat().st_size == 0:
+        raise _UsageError(f"{path} is empty; pass a CSV file with a header row and data rows")
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _UsageError(
+            f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}); "
+            "re-save it as UTF-8, e.g. iconv -f latin1 -t utf-8 in.csv > out.csv"
+        ) from None
+    sep = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    try:
+        frame = pd.read_csv(path, sep=sep, encoding="utf-8")
+    except pd.errors.EmptyDataError:
+        raise _UsageError(f"{path} holds no data; pass a CSV file with a header row") from None
+    except pd.errors.ParserError as exc:
+        raise _UsageError(f"{path} is not a valid CSV file ({str(exc).strip()}); fix the "
+                          "quoting or the number of fields on that line") from None
+    if frame.shape[0] == 0:
+        raise _UsageError(f"{path} has a header but no data rows; add rows")
+    return frame
+
+
+def _column(frame, name, option, path):
+    if name not in frame.columns:
+        available = ", ".join(repr(str(c)) for c in frame.columns)
+        raise _UsageError(f"{path} has no column {name!r} ({option}); available columns: "
+                          f"{available}")
+    return frame[name]
+
+
+def _lines(index):
+    """CSV line numbers (header = line 1) of DataFrame row positions."""
+    shown = ", ".join(str(i + 2) for i in index[:5])
+    return shown + (", ..." if len(index) > 5 else "")
+
+
+def _labels(frame, name, path):
+    column = _column(frame, name, "--label", path)
+    missing = np.flatnonzero(column.isna().to_numpy())
+    if len(missing):
+        raise _UsageError(f"{path}: {len(missing)} rows have no label in {name!r} (lines "
+                          f"{_lines(missing)}); label or drop those rows")
+    return column.to_numpy()
+
+
+def _texts(frame, name, path):
+    column = _column(frame, name, "--text", path)
+    values = column.tolist()
+    bad = [i for i, v in enumerate(values) if not isinstance(v, str) or not v.strip()]
+    if bad:
+        raise _UsageError(f"{path}: {len(bad)} rows have an empty or missing text in {name!r} "
+                          f"(lines {_lines(bad)}); drop those rows or fill them")
+    return values
+
+
+def _stratified_sample(X, y, n, random_state):
+    from sklearn.model_selection import train_test_split
+    from sklearn.utils import _safe_indexing
+
+    if n >= len(y):
+        return X, y
+    try:
+        keep, _ = train_test_split(np.arange(len(y)), train_size=n, stratify=y,
+                                   random_state=random_state)
+    except ValueError as exc:
+        raise _UsageError(f"cannot draw a stratified sample of {n} rows ({exc}); use a "
+                          "larger --sample") from None
+    keep = np.sort(keep)
+    return _safe_indexing(X, keep), y[keep]
+
+
+# --------------------------------------------------------------------------- commands
+def _report(args, out):
+    from .diagnostics import imbalance_report
+
+    frame = _read_table(args.data)
+    y = _labels(frame, args.label, args.data)
+    if args.text is not None:
+        _texts(frame, args.text, args.data)
+    try:
+        report = imbalance_report(y, text=args.text is not None)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    print(report, file=out)
+    return 0
+
+
+def _load_compare_data(args):
+    if args.data is None:
+        if args.label or args.text:
+            raise _UsageError("--label and --text describe a DATA.csv file; pass the file, or "
+                              "drop them to use the bundled tweets")
+        from .datasets import load_vader_tweets
+
+        tweets = load_vader_tweets()
+        name = "bundled VADER tweets (Hutto & Gilbert, ICWSM 2014; MIT)"
+        return tweets.data, tweets.target, "text", name
+    if args.label is None:
+        raise _UsageError("--label COL is required with a DATA.csv file; name the label column")
+    frame = _read_table(args.data)
+    y = _labels(frame, args.label, args.data)
+    if args.text is not None:
+        return _texts(frame, args.text, args.data), y, "text", str(args.data)
+    features = frame.drop(columns=[args.label])
+    if features.shape[1] == 0:
+        raise _UsageError(f"{args.data} has no feature columns besides {args.label!r}; add "
+                          "columns, or name the text column with --text")
+    return features, y, "tabular", str(args.data)
+
+
+def _augmenter(args):
+    if not (args.llm_model or args.llm_base_url):
+        return None, "offline word edits"
+    if not args.llm_model:
+        raise _UsageError("--llm-base-url needs --llm-model NAME (the chat model to ask)")
+    from .sampling import LLMAugmenter
+
+    key = os.environ.get(args.llm_api_key_env)
+    augmenter = LLMAugmenter(args.llm_model, base_url=args.llm_base_url, api_key=key,
+                             random_state=args.random_state)
+    return augmenter, f"LLM {args.llm_model} at {args.llm_base_url or 'the default endpoint'}"
+
+
+def _parse_options(args):
+    techniques = None
+    if args.techniques:
+        techniques = [t.strip() for t in args.techniques.split(",") if t.strip()]
+        unknown = [t for t in techniques if t not in TECHNIQUES]
+        if unknown:
+            raise _UsageError(f"unknown technique(s) {', '.join(unknown)}; choose among "
+                              f"{', '.join(TECHNIQUES)}")
+    model_kwargs = None
+    if args.model_kwargs:
+        try:
+            model_kwargs = json.loads(args.model_kwargs)
+        except json.JSONDecodeError as exc:
+            raise _UsageError(f"--model-kwargs is not valid JSON ({exc}); e.g. "
+                              '\'{"num_hidden_layers": 2}\'') from None
+        if not isinstance(model_kwargs, dict):
+            raise _UsageError("--model-kwargs must be a JSON object, e.g. "
+                              '\'{"num_hidden_layers": 2}\'')
+    for option, value, low in (("--cv", args.cv, 2), ("--max-epochs", args.max_epochs, 1),
+                               ("--sample", args.sample, 2)):
+        if value is not None and value < low:
+            raise _UsageError(f"{option} must be at least {low}, got {value}")
+    if not 0 < args.augmentation_ratio <= 1:
+        raise _UsageError("--augmentation-ratio must be in (0, 1]")
+    return techniques, model_kwargs
+
+
+def _quiet_transformers():
+    """Keep the transformers library's own progress bars and notes out of the report."""
+    try:
+        from transformers.utils import logging
+    except ImportError:
+        return
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+
+
+def _compare(args, out):
+    from .compare import _check_target, compare_techniques
+    from .diagnostics import imbalance_report
+
+    techniques, model_kwargs = _parse_options(args)
+    X, y, kind, source = _load_compare_data(args)
+    if args.sample is not None:
+        X, y = _stratified_sample(X, y, args.sample, args.random_state)
+    augmenter, augmenter_name = _augmenter(args)
+    if kind == "text":
+        try:
+            import transformers  # noqa: F401
+        except ImportError:
+            raise _UsageError("text data needs the text extra: pip install "
+                              "'sklearn-imbal[text]'") from None
+        _quiet_transformers()
+    try:
+        _check_target(y, args.cv)
+        report = imbalance_report(y, text=kind == "text")
+        print(f"Data: {source}: {report.n_samples} rows, {len(report.classes)} classes, "
+              f"minority {report.minority_class!r} "
+              f"{report.counts.min()} ({report.counts.min() / report.n_samples:.1%}), "
+              f"imbalance ratio {report.imbalance_ratio:.1f}:1 ({report.severity})", file=out)
+        result = compare_techniques(
+            X, y, kind=kind, model=args.model, model_path=args.model_path,
+            model_kwargs=model_kwargs, max_epochs=args.max_epochs, cv=args.cv,
+            rank_by=args.rank_by, techniques=techniques, augmenter=augmenter,
+            augmentation_ratio=args.augmentation_ratio, device=args.device,
+            random_state=args.random_state, progress=not args.quiet,
+        )
+    except DataError as exc:
+        raise _UsageError(str(exc)) from None
+    info = result.info
+    print(f"Model: {info['description']} ({info['model']}); {info['cv']}-fold stratified "
+          f"CV, ranked by {RANK_METRICS[args.rank_by][0]}; augmentation: {augmenter_name}",
+          file=out)
+    for note in info.get("notes", []):
+        print(f"Note: {note}", file=out)
+    print("", file=out)
+    print(result.format_table(), file=out)
+    print("\nScores: mean ± sd over the test folds; 'min.' = the minority class "
+          f"{result.minority!r}; fit s = seconds per fit.", file=out)
+    print(f"\n{result.recommendation}\n", file=out)
+    written = result.save(args.output)
+    print("Wrote " + ", ".join(str(path) for path in written.values()), file=out)
+    if "pr_curves" not in written:
+        print("(no plots: pip install 'sklearn-imbal[plot]' for the PNG files)", file=out)
+    return 0
+
+
+def main(argv=None):
+    """Run the ``sklearn-imbal`` command; return its exit code.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        The arguments, without the program name; None reads ``sys.argv``.
+
+    Returns
+    -------
+    code : int
+        0 on success, 2 for bad input or arguments (one line on stderr, no traceback).
+
+    Examples
+    --------
+    >>> from sklearn_imbal.cli import main
+    >>> main(["report", "no-such-file.csv", "--label", "y"])
+    2
+    """
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
+        return int(exc.code or 0)
+    try:
+        if args.command == "report":
+            return _report(args, sys.stdout)
+        return _compare(args, sys.stdout)
+    except _UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,220 @@
+"""Tests of compare_techniques and ComparisonResult on real components (small data)."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import train_test_split
+
+from sklearn_imbal.compare import (
+    TECHNIQUES,
+    ComparisonResult,
+    DataError,
+    _Builder,
+    _EmbeddingStore,
+    _tuning_scorer,
+    compare_techniques,
+)
+from sklearn_imbal.datasets import load_vader_tweets
+from sklearn_imbal.metrics import imbalanced_scores
+
+
+def _tweets(n, random_state=0):
+    X, y = load_vader_tweets(return_X_y=True)
+    keep, _ = train_test_split(np.arange(len(y)), train_size=n, stratify=y,
+                               random_state=random_state)
+    return [X[i] for i in keep], y[keep]
+
+
+@pytest.fixture(scope="module")
+def text_result(tiny_bert_path):
+    """All techniques on 300 bundled tweets, tiny random BERT embeddings, 3 folds."""
+    X, y = _tweets(300)
+    return compare_techniques(X, y, model="embeddings", model_path=tiny_bert_path, cv=3,
+                              progress=False)
+
+
+def test_every_technique_evaluated_on_the_same_splits(text_result):
+    result = text_result
+    assert set(result.fold_scores) | set(result.skipped) == set(TECHNIQUES)
+    assert result.skipped == {}  # every technique applies to text embeddings
+    assert result.labels["smote"] == "SMOTE on embeddings"
+    assert result.labels["best_combination"].endswith("+ threshold tuning")
+    # The folds are stratified and cover every sample once.
+    assert sorted(np.unique(result.folds)) == [0, 1, 2]
+    minority_per_fold = [int((result.y[result.folds == k] == 1).sum()) for k in range(3)]
+    assert max(minority_per_fold) - min(minority_per_fold) <= 1
+    # Every technique's fold-k scores are those of its out-of-fold predictions on the
+    # samples of fold k: the same test folds for all of them.
+    for technique, folds in result.fold_scores.items():
+        proba, pred = result.oof_proba[technique], result.oof_pred[technique]
+        assert not np.isnan(proba).any()
+        for k, scores in enumerate(folds):
+            mask = result.folds == k
+            expected = imbalanced_scores(result.y[mask], pred[mask], proba[mask],
+                                         labels=[0, 1], pos_label=1)
+            assert scores["mcc"] == pytest.approx(expected["mcc"])
+            assert scores["average_precision"] == pytest.approx(expected["average_precision"],
+                                                                abs=1e-6)
+            assert scores["fit_time"] > 0
+
+
+def test_ranking_table_and_recommendation(text_result):
+    result = text_result
+    ranking = result.ranking
+    means = [result.summary(t)["mcc"][0] for t in ranking]
+    assert means == sorted(means, reverse=True)
+    table = result.table
+    assert list(table.index) == ranking
+    assert {"mcc_mean", "mcc_sd", "brier_score_mean", "fit_time_mean"} <= set(table.columns)
+    assert result.recommendation.startswith("Recommended:")
+    assert "MCC" in result.recommendation
+    text = result.format_table()
+    for header in ("macro F1", "min. prec", "min. rec", "AUROC", "AP", "MCC", "Brier", "fit s"):
+        assert header in text
+    assert "±" in text
+
+
+def test_json_round_trip(text_result, tmp_path):
+    result = text_result
+    data = json.loads(result.to_json(tmp_path / "r.json"))
+    assert data["ranking"] == result.ranking
+    again = ComparisonResult.from_json(tmp_path / "r.json")
+    assert again.to_dict() == ComparisonResult.from_dict(data).to_dict()
+    assert again.ranking == result.ranking
+    assert again.recommendation == result.recommendation
+    assert again.format_table() == result.format_table()
+    np.testing.assert_allclose(again.oof_proba["baseline"], result.oof_proba["baseline"],
+                               atol=1e-6)
+
+
+def test_save_writes_json_csv_and_pngs(text_result, tmp_path):
+    written = text_result.save(tmp_path / "out")
+    assert set(written) == {"json", "csv", "pr_curves", "threshold_curve"}
+    for kind in ("pr_curves", "threshold_curve"):
+        content = written[kind].read_bytes()
+        assert content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) > 10_000
+    assert pd.read_csv(written["csv"], index_col=0).shape[0] == len(text_result.ranking)
+
+
+def test_resampling_happens_in_training_folds_only(tiny_bert_path):
+    from sklearn_imbal.text import TransformerEmbedder
+
+    X, y = _tweets(120)
+    X = np.asarray(X, dtype=object).reshape(-1, 1)
+    train, test = train_test_split(np.arange(len(y)), stratify=y, random_state=0)
+    embedder = TransformerEmbedder(tiny_bert_path).fit(["a"])
+    store = _EmbeddingStore(embedder)
+    builder = _Builder("embeddings", random_state=0, augmenter=None, augmentation_ratio=0.5,
+                       tuning=_tuning_scorer("mcc", 1, True), minority=1, binary=True,
+                       store=store)
+    n_major, n_minor = np.bincount(y[train])
+    for name, expected in [("random_oversampling", {0: n_major, 1: n_major}),
+                           ("random_undersampling", {0: n_minor, 1: n_minor})]:
+        pipe = builder.build(name, y[train]).fit(X[train], y[train])
+        sampler = pipe.steps[1][1]
+        resampled = sampler.fit_resample(store.embed(list(X[train, 0])), y[train])[1]
+        assert dict(zip(*np.unique(resampled, return_counts=True))) == expected
+        assert pipe.predict_proba(X[test]).shape == (len(test), 2)  # test rows untouched
+    # Augmentation writes new minority texts from the training fold's minority only.
+    pipe = builder.build("augmentation", y[train]).fit(X[train], y[train])
+    sampler = pipe.steps[0][1]
+    assert sampler.n_synthetic_[1] == int(np.ceil(0.5 * n_major)) - n_minor
+    train_words = {w for text in X[train][y[train] == 1, 0] for w in text.split()}
+    synthetic = [t for t in store.vectors if t not in set(X[:, 0])]
+    assert len(synthetic) > 0
+    assert all(set(text.split()) <= train_words for text in synthetic)
+
+
+def test_tabular_mixed_columns():
+    rng = np.random.RandomState(0)
+    n = 240
+    frame = pd.DataFrame({
+        "amount": rng.lognormal(size=n),
+        "age": rng.randint(18, 80, n).astype(float),
+        "channel": rng.choice(["web", "shop", "phone"], n),
+        "country": rng.choice(["NL", "DE", None], n),
+    })
+    frame.loc[::17, "age"] = np.nan
+    y = np.where((frame["amount"] > 2.5) & (frame["channel"] != "shop"), "fraud", "ok")
+    result = compare_techniques(frame, y, cv=3, progress=False,
+                                techniques=["class_weight", "smote", "augmentation",
+                                            "threshold", "best_combination"])
+    assert result.info["kind"] == "tabular"
+    assert result.info["columns"] == {"numeric": ["amount", "age"],
+                                      "categorical": ["channel", "country"]}
+    assert "text only" in result.skipped["augmentation"]
+    assert set(result.fold_scores) == {"baseline", "class_weight", "smote", "threshold",
+                                       "best_combination"}
+    assert result.minority == "fraud"
+    assert result.summary("baseline")["auroc"][0] > 0.8
+
+
+def test_multiclass_and_rank_by():
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=300, n_classes=3, n_informative=4,
+                               weights=[0.7, 0.2, 0.1], random_state=0)
+    result = compare_techniques(X, y, cv=3, progress=False, rank_by="macro_f1",
+                                techniques=["random_oversampling", "threshold"])
+    assert result.minority == 2
+    assert result.oof_proba["threshold"].shape == (300, 3)
+    means = [result.summary(t)["macro_f1"][0] for t in result.ranking]
+    assert means == sorted(means, reverse=True)
+    assert "macro F1" in result.recommendation
+
+
+def test_brier_ranks_lower_is_better():
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=200, weights=[0.85], random_state=1)
+    result = compare_techniques(X, y, cv=3, progress=False, rank_by="brier_score",
+                                techniques=["class_weight"])
+    briers = [result.summary(t)["brier_score"][0] for t in result.ranking]
+    assert briers == sorted(briers)
+    assert result.info["notes"] == ["threshold tuning does not change Brier score: tuned "
+                                    "for MCC instead"]
+
+
+def test_finetune_family(tiny_bert_path):
+    X, y = _tweets(150, random_state=1)
+    result = compare_techniques(X, y, model="finetune", model_path=tiny_bert_path,
+                                max_epochs=1, cv=2, progress=False,
+                                techniques=["smote", "threshold"])
+    assert result.info["family"] == "finetune"
+    assert "nothing to interpolate" in result.skipped["smote"]
+    assert set(result.fold_scores) == {"baseline", "threshold"}
+    assert any("slow on a CPU" in note for note in result.info["notes"])
+
+
+@pytest.mark.parametrize("X, y, match", [
+    ([[0.0]] * 10, [1] * 10, "single class"),
+    ([[0.0]] * 10, [0] * 8 + [1] * 2, "fewer than|'1' has 2 examples|1 has 2 examples"),
+    ([[0.0]] * 6, [0] * 5 + [1], "has 1 example;"),
+    (["a", "", "c", "d", "e", "f"], [0, 0, 0, 1, 1, 1], "empty, missing"),
+    (["a", None, "c", "d", "e", "f"], [0, 0, 0, 1, 1, 1], "rows 1"),
+    ([[0.0]] * 6, [0, 0, 0, 1, 1, None], "missing label"),
+])
+def test_bad_data_raises_clear_errors(X, y, match):
+    with pytest.raises(DataError, match=match):
+        compare_techniques(X, y, cv=2 if "fewer" not in match else 5, progress=False,
+                           kind="text" if isinstance(X[0], str) or X[1] is None else "auto")
+
+
+def test_unknown_technique():
+    with pytest.raises(ValueError, match="Unknown techniques"):
+        compare_techniques([[0.0], [1.0]] * 5, [0, 1] * 5, cv=2, techniques=["magic"],
+                           progress=False)
+
+
+@pytest.mark.slow
+def test_real_default_on_bundled_tweets(tmp_path):
+    """The packaged MiniLM on all 4,200 bundled tweets, 2 folds (minutes on a CPU)."""
+    tweets = load_vader_tweets()
+    result = compare_techniques(tweets.data, tweets.target, model="embeddings", cv=2,
+                                progress=False)
+    assert result.skipped == {}
+    assert result.summary("baseline")["auroc"][0] > 0.85
+    assert result.summary(result.ranking[0])["mcc"][0] > 0.4
+    assert set(result.save(tmp_path)) == {"json", "csv", "pr_curves", "threshold_curve"}
