@@ -672,7 +672,7 @@ class ComparisonResult:
         from sklearn.metrics import PrecisionRecallDisplay, precision_score, recall_score
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(8, 6))
+            _, ax = plt.subplots(figsize=(11, 6))
         column = self._minority_column()
         positive = self.y == self.minority
         for technique in self.ranking:
@@ -680,18 +680,21 @@ class ComparisonResult:
                 continue
             mean_ap = self.summary(technique).get("average_precision", (np.nan,))[0]
             display = PrecisionRecallDisplay.from_predictions(
-                positive, self.oof_proba[technique][:, column], ax=ax,
-                name=f"{self.labels[technique]} (AP {mean_ap:.3f})",
-            )
+                positive, self.oof_proba[technique][:, column], ax=ax)
+            display.line_.set_linewidth(1.2)
+            display.line_.set_label(f"{self.labels[technique]} (AP {mean_ap:.3f})")
             pred = self.oof_pred[technique] == self.minority
             ax.plot(recall_score(positive, pred), precision_score(positive, pred,
                                                                   zero_division=0),
-                    "o", color=display.line_.get_color(), markersize=6)
+                    "o", color=display.line_.get_color(), markersize=8,
+                    markeredgecolor="black", zorder=5)
         ax.axhline(positive.mean(), color="grey", linestyle=":", linewidth=1,
                    label=f"chance ({positive.mean():.3f})")
-        ax.set_title(f"Minority class {self.minority!r}: out-of-fold precision-recall "
-                     "(dots: decisions)")
-        ax.legend(loc="upper right", fontsize="small")
+        ax.set(xlabel="Recall", ylabel="Precision", xlim=(0, 1.01), ylim=(0, 1.01))
+        ax.set_title(f"Minority class {self.minority!r}: out-of-fold precision-recall; "
+                     "dots: each technique's decisions", fontsize="medium")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize="small",
+                  title="AP: mean over folds")
         return ax
 
     def plot_threshold_curve(self, technique=None, ax=None):
@@ -774,7 +777,7 @@ class ComparisonResult:
             import matplotlib.pyplot as plt
         except ImportError:
             return written
-        plots = {"pr_curves": (self.plot_pr_curves, (8, 6))}
+        plots = {"pr_curves": (self.plot_pr_curves, (11, 6))}
         if len(self.classes) == 2:
             plots["threshold_curve"] = (self.plot_threshold_curve, (8, 5))
         for kind, (plot, size) in plots.items():

@@ -1,0 +1,192 @@
+"""Tests of the sklearn-imbal command line (report, compare, bad input)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklearn_imbal.cli import main
+from sklearn_imbal.datasets import load_vader_tweets
+
+
+@pytest.fixture(scope="module")
+def tweets_csv(tmp_path_factory):
+    """240 bundled tweets (18 strongly negative) as a CSV with text and label columns."""
+    tweets = load_vader_tweets(as_frame=True).frame
+    rng = np.random.RandomState(0)
+    keep = np.sort(np.concatenate([
+        rng.choice(np.flatnonzero(tweets.target == 1), 18, replace=False),
+        rng.choice(np.flatnonzero(tweets.target == 0), 222, replace=False),
+    ]))
+    frame = tweets.iloc[keep][["text", "target"]].rename(columns={"target": "angry"})
+    frame["angry"] = frame["angry"].map({0: "no", 1: "yes"})
+    path = tmp_path_factory.mktemp("data") / "tweets.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_report(tweets_csv, capsys):
+    assert main(["report", str(tweets_csv), "--label", "angry", "--text", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "240 samples, 2 classes, imbalance ratio 12.3:1 (moderate)" in out
+    assert "SMOTE on TransformerEmbedder embeddings" in out
+
+
+def test_compare_text_csv(tweets_csv, tiny_bert_path, tmp_path, capsys):
+    code = main(["compare", str(tweets_csv), "--text", "text", "--label", "angry",
+                 "--model", "embeddings", "--model-path", tiny_bert_path, "--cv", "3",
+                 "--techniques", "class_weight,smote,threshold", "--rank-by", "minority_f1",
+                 "--output", str(tmp_path / "out"), "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    out = captured.out
+    assert "minority 'yes' 18 (7.5%)" in out
+    assert "ranked by minority F1" in out
+    for label in ("baseline", "class weights (balanced)", "SMOTE on embeddings",
+                  "threshold tuning"):
+        assert label in out
+    assert "Recommended:" in out and "minority F1" in out
+    assert captured.err == ""  # --quiet: no progress bars
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["rank_by"] == "minority_f1" and results["minority"] == "yes"
+    assert set(results["fold_scores"]) == {"baseline", "class_weight", "smote", "threshold"}
+    for name in ("pr_curves.png", "threshold_curve.png", "results.csv"):
+        assert (tmp_path / "out" / name).stat().st_size > 0
+
+
+def test_compare_bundled_data_with_progress(tiny_bert_path, tmp_path, capsys):
+    code = main(["compare", "--sample", "200", "--model", "embeddings", "--model-path",
+                 tiny_bert_path, "--model-kwargs", '{"num_hidden_layers": 1}', "--cv", "2",
+                 "--techniques", "threshold", "--output", str(tmp_path)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "bundled VADER tweets" in captured.out and "200 rows" in captured.out
+    assert "comparing techniques" in captured.err  # the progress bar
+    assert (tmp_path / "results.json").exists()
+
+
+def test_compare_tabular_csv(tmp_path, capsys):
+    rng = np.random.RandomState(0)
+    n = 150
+    frame = pd.DataFrame({"income": rng.normal(50, 10, n),
+                          "region": rng.choice(["north", "south"], n)})
+    frame["churn"] = (frame["income"] + 12 * (frame["region"] == "north")
+                      + rng.normal(0, 5, n) > 68).astype(int)
+    path = tmp_path / "churn.csv"
+    frame.to_csv(path, index=False)
+    code = main(["compare", str(path), "--label", "churn", "--cv", "3", "--quiet",
+                 "--techniques", "random_oversampling,augmentation",
+                 "--output", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "ColumnTransformer" in out
+    assert "synthetic augmentation: text only" in out
+    assert (tmp_path / "out" / "pr_curves.png").stat().st_size > 0
+
+
+def _write(path, content):
+    path.write_bytes(content)
+    return str(path)
+
+
+BAD_INPUTS = {
+    # name: (file content or None for a missing file, extra args, expected message part)
+    "missing file": (None, ["--label", "y"], "no such file"),
+    "empty file": (b"", ["--label", "y"], "is empty"),
+    "header only": (b"text,y\n", ["--label", "y"], "no data rows"),
+    "missing column": (b"text,y\nhi,a\nho,b\n", ["--label", "label"],
+                       "no column 'label' (--label); available columns: 'text', 'y'"),
+    "not utf-8": (b"text,y\nd\xe9j\xe0 vu,a\nok,b\n", ["--label", "y"], "is not UTF-8"),
+    "one class": (b"text,y\nhi,a\nho,a\nhu,a\n", ["--label", "y"], "single class"),
+    "single example": (b"text,y\n" + b"".join(b"t%d,a\n" % i for i in range(8)) + b"t,b\n",
+                       ["--label", "y", "--cv", "3"], "'b' has 1 example"),
+    "fewer than folds": (b"text,y\n" + b"".join(b"t%d,a\n" % i for i in range(8))
+                         + b"u1,b\nu2,b\n", ["--label", "y"],
+                         "lower the number of folds (cv / --cv) to 2"),
+    "empty texts": (b"text,y\nhi,a\n,a\nhu,b\n  ,b\n", ["--label", "y"],
+                    "2 rows have an empty or missing text in 'text' (lines 3, 5)"),
+    "missing labels": (b"text,y\nhi,a\nho,\nhu,b\n", ["--label", "y"], "no label in 'y'"),
+}
+
+
+def _bad_args(tmp_path, name):
+    content, extra, expected = BAD_INPUTS[name]
+    path = tmp_path / "data.csv"
+    if content is not None:
+        path.write_bytes(content)
+    text = ["--text", "text"] if name not in ("missing file", "empty file") else []
+    return ["compare", str(path), *text, *extra, "--output", str(tmp_path / "out")], expected
+
+
+@pytest.mark.parametrize("name", list(BAD_INPUTS))
+def test_bad_input_main(name, tmp_path, capsys):
+    args, expected = _bad_args(tmp_path, name)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sklearn-imbal: error: ") and expected in err
+    assert err.count("\n") == 1  # one line
+    assert not (tmp_path / "out").exists()
+
+
+_RUN_AS_MAIN = """
+import contextlib, io, json, runpy, sys
+codes = []
+for argv in json.loads(sys.argv[1]):
+    sys.argv = ["sklearn_imbal", *argv]
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        try:
+            runpy.run_module("sklearn_imbal", run_name="__main__", alter_sys=True)
+        except SystemExit as exc:
+            codes.append([exc.code, err.getvalue()])
+print(json.dumps(codes))
+"""
+
+
+def test_bad_input_subprocess(tmp_path):
+    """``python -m sklearn_imbal`` on every bad input: exit code 2, one line, no traceback.
+
+    One real ``python -m sklearn_imbal`` process, then one interpreter that runs the same
+    ``__main__`` module with ``runpy`` (what ``-m`` does) for every bad input, so the test
+    pays the package import twice rather than once per input.
+    """
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    args, expected = _bad_args(tmp_path, "missing column")
+    done = subprocess.run([sys.executable, "-m", "sklearn_imbal", *args], capture_output=True,
+                          text=True, env=env, timeout=300)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr and expected in done.stderr
+
+    cases = []
+    for name in BAD_INPUTS:
+        folder = tmp_path / name.replace(" ", "_")
+        folder.mkdir()
+        cases.append(_bad_args(folder, name))
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_AS_MAIN, json.dumps([argv for argv, _ in cases])],
+        capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout.strip().splitlines()[-1])
+    for (name, (argv, expected)), (code, err) in zip(zip(BAD_INPUTS, cases), results):
+        assert code == 2, name
+        assert "Traceback" not in err and expected in err, name
+        assert err.count("\n") == 1, name
+
+
+def test_argument_errors(capsys):
+    assert main(["compare", "--cv", "1"]) == 2
+    assert "--cv must be at least 2" in capsys.readouterr().err
+    assert main(["compare", "--techniques", "magic"]) == 2
+    assert "unknown technique(s) magic" in capsys.readouterr().err
+    assert main(["compare", "--model-kwargs", "{oops"]) == 2
+    assert "not valid JSON" in capsys.readouterr().err
+    assert main(["compare", "--label", "y"]) == 2
+    assert "describe a DATA.csv file" in capsys.readouterr().err
+    assert main(["compare", "--rank-by", "accuracy"]) == 2  # argparse: invalid choice
+    assert "invalid choice" in capsys.readouterr().err
+    assert main([]) == 2
+    assert main(["--help"]) == 0
