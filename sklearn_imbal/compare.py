@@ -32,7 +32,8 @@ Techniques (``TECHNIQUES``)
     edits, or an :class:`~sklearn_imbal.sampling.LLMAugmenter` passed as ``augmenter``;
     every class below ``augmentation_ratio`` times the majority is filled up to it),
     ``threshold`` (:class:`~sklearn_imbal.threshold.ThresholdTunedClassifier` around the
-    baseline, tuned for the ranking metric on inner folds of the training fold) and
+    baseline, tuned for the ranking metric on 3 inner folds of the training fold; one
+    25% inner split for the expensive fine-tuning, focal loss and augmentation) and
     ``best_combination`` (the best of the other techniques, by the ranking metric on
     these same folds, wrapped in threshold tuning; its base technique is selected on
     the evaluation folds, which the result says: its score is slightly optimistic).
@@ -125,6 +126,8 @@ TABLE_COLUMNS = {
     "minority_f1": "min. F1", "auroc": "AUROC", "average_precision": "AP", "mcc": "MCC",
     "brier_score": "Brier", "fit_time": "fit s",
 }
+# Techniques whose threshold tuning uses one inner split rather than 3 inner folds.
+_EXPENSIVE = ("focal_loss", "augmentation")
 _NOT_TUNED_BY_THRESHOLD = "threshold tuning does not change {name}: tuned for MCC instead"
 
 
@@ -338,12 +341,14 @@ class _Builder:
             flat += step if isinstance(step, list) else [step]
         return flat[0] if len(flat) == 1 else make_pipeline(*flat)
 
-    def tuned(self, estimator, y_train):
+    def tuned(self, estimator, y_train, *, expensive=False):
+        """``estimator`` in a threshold tuner: 3 inner folds, or one inner split (25%) for
+        expensive fits (fine-tuning, focal loss, augmentation): two fits per fold."""
         from .threshold import ThresholdTunedClassifier
 
         counts = np.unique(y_train, return_counts=True)[1]
-        if self.family == "finetune":
-            cv = 0.25  # one inner split: two fine-tunings per fold
+        if self.family == "finetune" or expensive:
+            cv = 0.25
         else:
             cv = int(min(3, counts.min()))
             if cv < 2:
@@ -484,6 +489,28 @@ class ComparisonResult:
         Evaluated techniques, best first by ``rank_by``.
     recommendation : str
         One paragraph: the technique to use, its score and the baseline's.
+    table : pandas.DataFrame
+        One row per technique, ranked: ``<metric>_mean`` and ``<metric>_sd`` columns.
+
+    See Also
+    --------
+    compare_techniques : Builds the result.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn_imbal.compare import ComparisonResult, compare_techniques
+    >>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+    >>> result = compare_techniques(X, y, cv=2, techniques=["random_undersampling"],
+    ...                             progress=False)
+    >>> print(result.format_table())  # doctest: +ELLIPSIS
+     # technique                 macro F1   min. prec    min. rec     min. F1 ...
+    ---...
+     1 baseline               0.783±0.013 0.917±0.083 0.450±0.050 0.598±0.027 ...
+     2 random undersampling   0.633±0.105 0.308±0.113 0.850±0.050 0.437±0.115 ...
+    >>> again = ComparisonResult.from_json(result.to_json())
+    >>> again.ranking == result.ranking, again.oof_proba["baseline"].shape
+    (True, (200, 2))
     """
 
     def __init__(self, *, fold_scores, labels, skipped, rank_by, y, folds, oof_proba,
@@ -990,6 +1017,12 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
         columns = (numeric, categorical)
         info["model"] = "LogisticRegression"
         info["columns"] = {"numeric": numeric, "categorical": categorical}
+        for column in categorical:
+            n_values = X[column].nunique()
+            if n_values > max(20, len(X) // 2):
+                info["notes"].append(
+                    f"column {column!r} has {n_values} distinct values, one-hot encoded as "
+                    "categories; if it is free text, compare on it as text (--text)")
 
     builder = _Builder(family, random_state=seed, augmenter=augmenter,
                        augmentation_ratio=augmentation_ratio, tuning=tuning,
@@ -1044,7 +1077,8 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
             labels["best_combination"] = f"{labels[base]} + threshold tuning"
 
             def build(y_train):
-                return builder.tuned(builder.build(base, y_train), y_train)
+                return builder.tuned(builder.build(base, y_train), y_train,
+                                     expensive=base in _EXPENSIVE)
 
             run("best_combination", build)
     if bar is not None:
