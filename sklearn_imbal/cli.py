@@ -82,9 +82,12 @@ def _build_parser():
     compare.add_argument("--text", metavar="COL",
                          help="the text column; without it the other columns are tabular "
                               "features")
-    compare.add_argument("--cv", type=int, default=5, help="number of folds (default 5)")
+    compare.add_argument("--cv", type=int, default=5, metavar="K",
+                         help="number of stratified folds (default 5)")
     compare.add_argument("--rank-by", default="mcc", choices=list(RANK_METRICS),
-                         help="ranking metric (default mcc)")
+                         metavar="METRIC",
+                         help="ranking metric, one of: " + ", ".join(RANK_METRICS)
+                              + " (default mcc)")
     compare.add_argument("--model", default="auto", choices=["auto", "embeddings", "finetune"],
                          help="text models: frozen embeddings + heads (fast), or fine-tuning "
                               "the transformer (slow on a CPU); auto: fine-tuning on a GPU")
@@ -92,12 +95,13 @@ def _build_parser():
                          help="local transformer folder (default: packaged all-MiniLM-L6-v2)")
     compare.add_argument("--model-kwargs", metavar="JSON",
                          help='model loading options, e.g. \'{"num_hidden_layers": 2}\'')
-    compare.add_argument("--max-epochs", type=int, help="fine-tuning epochs (default 3)")
+    compare.add_argument("--max-epochs", type=int, metavar="N",
+                         help="fine-tuning epochs (default 3)")
     compare.add_argument("--techniques", metavar="LIST",
                          help="comma-separated subset of: " + ", ".join(TECHNIQUES))
     compare.add_argument("--sample", type=int, metavar="N",
                          help="use a stratified random sample of N rows (a quick first look)")
-    compare.add_argument("--augmentation-ratio", type=float, default=0.5,
+    compare.add_argument("--augmentation-ratio", type=float, default=0.5, metavar="R",
                          help="augmentation fills each class up to this fraction of the "
                               "majority (default 0.5)")
     compare.add_argument("--llm-base-url", metavar="URL",
@@ -105,10 +109,12 @@ def _build_parser():
     compare.add_argument("--llm-model", metavar="NAME", help="chat model name at that endpoint")
     compare.add_argument("--llm-api-key-env", default="OPENAI_API_KEY", metavar="VAR",
                          help="environment variable holding the API key")
-    compare.add_argument("--device", default="auto", help="torch device (default auto)")
+    compare.add_argument("--device", default="auto", metavar="DEVICE",
+                         help="torch device: auto, cpu, cuda (default auto)")
     compare.add_argument("--output", default=DEFAULT_OUTPUT, metavar="DIR",
                          help=f"output folder (default {DEFAULT_OUTPUT}/)")
-    compare.add_argument("--random-state", type=int, default=0, help="seed (default 0)")
+    compare.add_argument("--random-state", type=int, default=0, metavar="SEED",
+                         help="seed of the folds and techniques (default 0)")
     compare.add_argument("--quiet", action="store_true", help="no progress bars")
     return parser
 

@@ -1,9 +1,12 @@
 """Tests of the sklearn-imbal command line (report, compare, bad input)."""
 
+import itertools
 import json
 import os
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import numpy as np
 import pandas as pd
@@ -190,3 +193,52 @@ def test_argument_errors(capsys):
     assert "invalid choice" in capsys.readouterr().err
     assert main([]) == 2
     assert main(["--help"]) == 0
+
+
+class _ChatHandler(BaseHTTPRequestHandler):
+    """A loopback OpenAI-compatible chat endpoint: every reply is 10 new angry tweets."""
+
+    counter = itertools.count()
+
+    def do_POST(self):
+        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.seen.append((self.headers.get("Authorization"), request["model"]))
+        texts = [f"so angry about delay number {next(self.counter)} today" for _ in range(10)]
+        body = json.dumps({
+            "id": "x", "object": "chat.completion", "created": 0, "model": request["model"],
+            "choices": [{"index": 0, "finish_reason": "stop",
+                         "message": {"role": "assistant", "content": json.dumps(texts)}}],
+        }).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+def test_compare_with_llm_augmenter(tweets_csv, tiny_bert_path, tmp_path, capsys, monkeypatch):
+    pytest.importorskip("openai")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ChatHandler)
+    server.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    monkeypatch.setenv("MY_LLM_KEY", "sk-secret-123")
+    try:
+        code = main(["compare", str(tweets_csv), "--text", "text", "--label", "angry",
+                     "--model", "embeddings", "--model-path", tiny_bert_path, "--cv", "2",
+                     "--techniques", "augmentation", "--quiet", "--output", str(tmp_path),
+                     "--llm-base-url", f"http://127.0.0.1:{server.server_port}/v1",
+                     "--llm-model", "tiny-chat", "--llm-api-key-env", "MY_LLM_KEY"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "augmentation: LLM tiny-chat at http://127.0.0.1" in captured.out
+    assert "sk-secret-123" not in captured.out + captured.err
+    assert server.seen and server.seen[0] == ("Bearer sk-secret-123", "tiny-chat")
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert len(results["fold_scores"]["augmentation"]) == 2
