@@ -155,7 +155,7 @@ def test_tabular_mixed_columns():
     assert result.summary("baseline")["auroc"][0] > 0.8
 
 
-def test_multiclass_and_rank_by():
+def test_multiclass_and_rank_by(tmp_path):
     from sklearn.datasets import make_classification
 
     X, y = make_classification(n_samples=300, n_classes=3, n_informative=4,
@@ -167,6 +167,8 @@ def test_multiclass_and_rank_by():
     means = [result.summary(t)["macro_f1"][0] for t in result.ranking]
     assert means == sorted(means, reverse=True)
     assert "macro F1" in result.recommendation
+    # Multiclass: PR curves of the minority class, no threshold curve.
+    assert set(result.save(tmp_path)) == {"json", "csv", "pr_curves"}
 
 
 def test_brier_ranks_lower_is_better():
