@@ -195,8 +195,9 @@ class _EmbeddingStore:
     """Embeddings of texts by a fitted frozen embedder, each distinct text embedded once.
 
     Shared by every pipeline of a comparison (``copy.deepcopy``, hence ``clone``, returns
-    the store itself), so texts that augmentation writes in one fold are not embedded
-    again when a threshold tuner refits the same pipeline.
+    the store itself, so the clones that a threshold tuner fits share it too): the real
+    texts are embedded once, up front, and each new text that augmentation writes is
+    embedded once, when a pipeline first meets it.
     """
 
     def __init__(self, embedder, batch_size=256):
