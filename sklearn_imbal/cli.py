@@ -226,7 +226,7 @@ def _load_compare_data(args):
 
         tweets = load_vader_tweets()
         name = "bundled VADER tweets (Hutto & Gilbert, ICWSM 2014; MIT)"
-        return tweets.data, tweets.target, "text", name
+        return tweets.data, tweets.target_names[tweets.target], "text", name
     if args.label is None:
         raise _UsageError("--label COL is required with a DATA.csv file; name the label column")
     frame = _read_table(args.data)

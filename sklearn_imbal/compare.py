@@ -1006,7 +1006,8 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
             info["embedding_seconds"] = round(store.seconds, 2)
             info["notes"].append(
                 f"{len(unique)} distinct texts embedded once with the frozen encoder in "
-                f"{store.seconds:.1f} s (not in the fit times)")
+                f"{store.seconds:.1f} s (not in the fit times; augmentation's fit times "
+                "include embedding its new texts)")
         else:
             text_model = {"model": model_path, "model_kwargs": model_kwargs, "device": device}
             if max_epochs is not None:

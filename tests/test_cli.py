@@ -68,6 +68,7 @@ def test_compare_bundled_data_with_progress(tiny_bert_path, tmp_path, capsys):
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "bundled VADER tweets" in captured.out and "200 rows" in captured.out
+    assert "minority 'strongly negative' 15 (7.5%)" in captured.out
     assert "comparing techniques" in captured.err  # the progress bar
     assert (tmp_path / "results.json").exists()
 
