@@ -332,6 +332,11 @@ def _compare(args, out):
     print(result.format_table(), file=out)
     print("\nScores: mean ± sd over the test folds; 'min.' = the minority class "
           f"{result.minority!r}; fit s = seconds per fit.", file=out)
+    if "baseline" in result.fold_scores:
+        majority = report.proportions.max()
+        accuracy = result.summary("baseline")["accuracy"][0]
+        print(f"Accuracy would mislead: always answering {report.majority_class!r} scores "
+              f"{majority:.3f}, the baseline {accuracy:.3f}.", file=out)
     print(f"\n{result.recommendation}\n", file=out)
     written = result.save(args.output)
     print("Wrote " + ", ".join(str(path) for path in written.values()), file=out)

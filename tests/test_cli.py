@@ -53,6 +53,7 @@ def test_compare_text_csv(tweets_csv, tiny_bert_path, tmp_path, capsys):
                   "threshold tuning"):
         assert label in out
     assert "Recommended:" in out and "minority F1" in out
+    assert "Accuracy would mislead: always answering 'no' scores 0.925" in out
     assert captured.err == ""  # --quiet: no progress bars
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert results["rank_by"] == "minority_f1" and results["minority"] == "yes"
