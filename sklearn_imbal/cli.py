@@ -280,6 +280,19 @@ def _parse_options(args):
     return techniques, model_kwargs
 
 
+def _check_model_settings(args):
+    """A model folder and a device that exist, checked before any work starts."""
+    from .text import _resolve_pretrained
+    from .utils._torch import resolve_device
+
+    try:
+        resolve_device(args.device)
+        if args.model_path is not None:
+            _resolve_pretrained(args.model_path, "--model-path", "compare")
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+
+
 def _quiet_transformers():
     """Keep the transformers library's own progress bars and notes out of the report."""
     try:
@@ -306,6 +319,7 @@ def _compare(args, out):
             raise _UsageError("text data needs the text extra: pip install "
                               "'sklearn-imbal[text]'") from None
         _quiet_transformers()
+        _check_model_settings(args)
     try:
         _check_target(y, args.cv)
         report = imbalance_report(y, text=kind == "text")

@@ -1085,6 +1085,9 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
             run("best_combination", build)
     if bar is not None:
         bar.close()
+    if not fold_scores:
+        raise RuntimeError("Every technique failed: " + "; ".join(
+            f"{labels[t]}: {reason}" for t, reason in skipped.items()))
     info["labels_note"] = (
         "best combination: the technique with the best mean "
         f"{RANK_METRICS[rank_by][0]} on these folds, wrapped in threshold tuning")

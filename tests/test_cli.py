@@ -194,6 +194,8 @@ def test_argument_errors(capsys):
     assert main(["compare", "--rank-by", "accuracy"]) == 2  # argparse: invalid choice
     assert "invalid choice" in capsys.readouterr().err
     assert main([]) == 2
+    assert main(["compare", "--model-path", "/no/such/model"]) == 2
+    assert "neither a local folder" in capsys.readouterr().err
     assert main(["--help"]) == 0
 
 
