@@ -24,7 +24,7 @@ Peers
   cross-entropy ``compute_loss`` and ``DataCollatorWithPadding`` of
   ``bench_transformer.py`` (imported, not copied), same epochs as ours, on the whole
   training part, predicting with the argmax.
-- **BRF on embeddings**: imbalanced-learn's ``BalancedRandomForestClassifier(n_estimators=500)``
+- **BRF on embeddings**: imbalanced-learn's ``BalancedRandomForestClassifier(n_estimators=100)``
   on frozen mean-pooled embeddings (``TransformerEmbedder``, cached under ``--cache``).
 - **SetFit**: ``setfit`` contrastive fine-tuning of the same MiniLM (``--setfit-steps``
   steps of 16 pairs) + its logistic-regression head (``class_weight="balanced"``), run in
@@ -51,6 +51,9 @@ that split so that the rows built on one fitted model share it)
 - **TF-IDF + LR + prior + TTC**: the first peer, prior-corrected, in
   ``ThresholdTunedClassifier(scoring="f1", cv=5)``: our tuner and calibration on the peer's
   model.
+- **TC balanced CE at argmax (no tuning)** (``diag``, neither peer nor ours): the
+  fine-tuned model of the first TC row without the correction and the tuned threshold, i.e.
+  the Trainer's recipe (weighted cross-entropy, argmax) trained on 80% of the training part.
 - **ours, selected on validation**: among our rows, the one with the best tuning-split F1
   (``best_score_``; the SMOTE row's is a 5-fold mean), chosen before looking at the test part.
   Its delta to the best peer (the peer with the best *test* score, per metric) is printed.
@@ -63,23 +66,31 @@ other splits and reported as mean ± sd.
 Tabular (``--data keel``): the 8 KEEL sets of shared/DATA.md, 5-fold stratified CV
 (``shuffle=True, random_state=0``), per-set rows and the mean over the sets. Peers:
 ``StandardScaler + LogisticRegression(class_weight="balanced")``,
-``BalancedRandomForestClassifier(n_estimators=500)``, ``HistGradientBoostingClassifier`` in
+``BalancedRandomForestClassifier(n_estimators=100)``, ``HistGradientBoostingClassifier`` in
 ``TunedThresholdClassifierCV(scoring="f1")``. Ours: ``ThresholdTunedClassifier`` on the same
 HGB; ``PriorCorrectedClassifier(LR balanced)`` in ``ThresholdTunedClassifier``; and
 ``FocalLossClassifier(class_weight="balanced")`` (scaled, prior-corrected) in
 ``ThresholdTunedClassifier``.
 
-Run ``python benchmarks/bench_quality.py`` (tweets; about 20 minutes on one CPU core),
-``--data all --epochs 1``, ``--data keel``, or ``--quick`` (600 train / 600 test tweets, 2
-layers, 1 epoch; 3 small KEEL sets with ``--data keel``: under 2 minutes). On a shared
-machine pin it: ``OMP_NUM_THREADS=1 taskset -c 1 python benchmarks/bench_quality.py
---threads 1``.
+Run ``python benchmarks/bench_quality.py`` (tweets: each fine-tuning of 3 epochs takes about
+6 minutes of one idle CPU core, 20 on a shared one; the whole section under an hour on one
+core), ``--data all --epochs 1``, ``--data keel`` (about 25 minutes on one shared core), or
+``--quick`` (600 train / 600 test tweets, 2 layers, 1 epoch; 3 small KEEL sets with
+``--data keel``). On a shared machine pin it: ``OMP_NUM_THREADS=1 taskset -c 1 python
+benchmarks/bench_quality.py --threads 1``. ``--results DIR`` (outside the repository) saves
+each text system's test outputs and reuses them on a later run of the same configuration:
+long sections can be run in pieces (``--systems``) and printed whole at the end.
+
+The ``compare`` winner (``sklearn_imbal.compare.compare_techniques``) is not a row:
+``ComparisonResult`` keeps scores, not a buildable estimator, so its winner cannot be refitted
+on the training part and scored on the test part without copying its recipes here.
 """
 
 import argparse
 import json
 import os
 import platform
+import shlex
 import shutil
 import subprocess
 import sys
@@ -97,7 +108,12 @@ from sklearn.ensemble import HistGradientBoostingClassifier, VotingClassifier
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss
+from sklearn.metrics import (
+    average_precision_score,
+    brier_score_loss,
+    f1_score,
+    matthews_corrcoef,
+)
 from sklearn.model_selection import (
     StratifiedKFold,
     StratifiedShuffleSplit,
@@ -135,6 +151,7 @@ BRF, SETFIT = "BRF on embeddings", "SetFit"
 SMOTE_LR, TFIDF_PRIOR = "emb + SMOTE + LR + prior + TTC", "TF-IDF + LR + prior + TTC"
 ENSEMBLE, ENSEMBLE3 = "ensemble TC + TF-IDF LR", "ensemble 3 TC + TF-IDF LR"
 SELECTED = "ours, selected on validation"
+ARGMAX = "TC balanced CE at argmax (no tuning)"
 
 
 def tc_name(loss):
@@ -145,6 +162,15 @@ def tc_name(loss):
 def score(y_true, proba, pred):
     values = imbalanced_scores(y_true, pred, proba, pos_label=1)
     return {label: float(values[key]) for label, key in METRICS}
+
+
+def quick_scores(y_true, proba, pred):
+    """The four decision and ranking metrics of ``score`` (same scikit-learn functions), for
+    the bootstrap."""
+    return {"macro F1": f1_score(y_true, pred, average="macro"),
+            "MCC": matthews_corrcoef(y_true, pred),
+            "AP": average_precision_score(y_true, proba),
+            "min F1": f1_score(y_true, pred, zero_division=0.0)}
 
 
 def tfidf_lr():
@@ -263,8 +289,9 @@ class TextRun:
         data = {"X_train": self.X_train, "y_train": self.y_train, "X_test": self.X_test}
         res = run_trainer(data, {
             "path": cfg["path"], "device": "cpu", "model_kwargs": cfg["model_kwargs"],
-            "batch_size": 32, "predict_batch_size": 64, "lr": 5e-5, "epochs": cfg["epochs"],
-            "warmup_ratio": 0.1, "weight_decay": 0.01, "max_length": 128})
+            "batch_size": 32, "predict_batch_size": 64, "lr": 5e-5,
+            "epochs": cfg["trainer_epochs"],
+            "warmup_ratio": 0.1, "weight_decay": 0.01, "max_length": 128, "seed": self.seed})
         proba = np.asarray(res["proba"], dtype=np.float64)
         return {"proba": proba, "pred": (proba >= 0.5).astype(int), "fit s": res["train s"],
                 "val": None}
@@ -273,7 +300,7 @@ class TextRun:
         emb_train, emb_test, emb_s = self.embeddings()
         start = time.perf_counter()
         model = BalancedRandomForestClassifier(
-            n_estimators=500, sampling_strategy="all", replacement=True, bootstrap=False,
+            n_estimators=100, sampling_strategy="all", replacement=True, bootstrap=False,
             random_state=self.seed, n_jobs=1).fit(emb_train, self.y_train)
         return outcome(model, emb_test, emb_s + time.perf_counter() - start)
 
@@ -429,17 +456,30 @@ def print_table(title, rows, kinds, extra=None):
               + (f"  {extra[name]}" if extra and name in extra else ""))
 
 
-def print_delta(rows, kinds, selected):
+def print_delta(rows, kinds, selected, results, n_boot=1000):
+    """The selected recipe against the best peer of each metric, with a paired bootstrap
+    over the test texts (the predictions fixed; resampling the texts only)."""
     peers = [name for name in rows if kinds[name] == "peer"]
     if not peers or selected is None:
         return
     print(f"\n## {SELECTED}: {selected} (best tuning-split F1 among ours; chosen before the "
-          "test part is scored)")
-    for label in ("macro F1", "MCC", "AP", "min F1"):
-        best_peer = max(peers, key=lambda name: rows[name][label])
+          f"test part is scored); 95% paired bootstrap interval of the delta over the test "
+          f"texts ({n_boot} resamples)")
+    y = results[selected]["y_test"]
+    labels = ("macro F1", "MCC", "AP", "min F1")
+    best = {label: max(peers, key=lambda name: rows[name][label]) for label in labels}
+    boot = {name: [] for name in {selected, *best.values()}}
+    for draw in np.random.default_rng(0).integers(0, len(y), size=(n_boot, len(y))):
+        for name in boot:
+            boot[name].append(quick_scores(y[draw], results[name]["proba"][draw],
+                                           results[name]["pred"][draw]))
+    for label in labels:
+        best_peer = best[label]
         delta = rows[selected][label] - rows[best_peer][label]
+        low, high = np.percentile([ours[label] - peer[label] for ours, peer in zip(
+            boot[selected], boot[best_peer])], [2.5, 97.5])
         print(f"{label:9s} ours {rows[selected][label]:.3f}  best peer {rows[best_peer][label]:.3f}"
-              f" ({best_peer})  delta {delta:+.3f}")
+              f" ({best_peer})  delta {delta:+.3f} [{low:+.3f}, {high:+.3f}]")
 
 
 def print_ece_table(results):
@@ -466,6 +506,37 @@ def select(rows, kinds):
     return max(ours, key=lambda name: rows[name]["val"]) if ours else None
 
 
+# --------------------------------------------------------------------------- result store
+def result_path(folder, sources, seed, name, cfg):
+    layers = cfg["model_kwargs"].get("num_hidden_layers", "all")
+    epochs = cfg["trainer_epochs"] if name == TRAINER else cfg["epochs"]
+    steps = f"-{cfg['setfit_steps']}steps" if name == SETFIT else ""
+    key = (f"{sources}-seed{seed}-{epochs}ep-{layers}layers-{cfg['train_rows']}-"
+           f"{cfg['test_rows']}{steps}-{name}")
+    return os.path.join(folder, "".join(c if c.isalnum() else "_" for c in key) + ".npz")
+
+
+def load_result(folder, sources, seed, name, cfg):
+    """A system's test outputs saved by an earlier run of the same configuration."""
+    if not folder or not os.path.exists(result_path(folder, sources, seed, name, cfg)):
+        return None
+    with np.load(result_path(folder, sources, seed, name, cfg)) as saved:
+        res = {key: saved[key] for key in saved.files}
+    res["fit s"] = float(res["fit s"])
+    res["val"] = None if np.isnan(res["val"]) else float(res["val"])
+    return res
+
+
+def save_result(folder, sources, seed, name, cfg, res):
+    if not folder:
+        return
+    os.makedirs(folder, exist_ok=True)
+    arrays = {key: np.asarray(value) for key, value in res.items()
+              if key in ("proba", "pred", "raw proba")}
+    np.savez(result_path(folder, sources, seed, name, cfg), **arrays, **{
+        "fit s": res["fit s"], "val": np.nan if res["val"] is None else res["val"]})
+
+
 # --------------------------------------------------------------------------- text driver
 def run_text(args, cfg):
     sources = "tweets" if args.data == "tweets" else "all"
@@ -475,7 +546,7 @@ def run_text(args, cfg):
           f"70/30 split; model all-MiniLM-L6-v2 "
           f"({cfg['model_kwargs'].get('num_hidden_layers', 'all')} layers), "
           f"{cfg['epochs']} epoch(s)")
-    wanted = set(args.systems.split(",")) if args.systems else None
+    wanted = args.systems.split(",") if args.systems else None
     seeds = [int(seed) for seed in args.seeds.split(",")]
     per_seed = {}
     for seed in seeds:
@@ -485,29 +556,40 @@ def run_text(args, cfg):
                   f"{len(run.split['y_val'])} with {run.split['y_val'].sum()}), test "
                   f"{len(run.y_test)} ({run.y_test.sum()} positive)")
         systems = run.systems()
-        names = [name for name in systems if wanted is None or name in wanted]
+        names = list(systems) if wanted is None else [name for name in wanted if name in systems]
         if seed != seeds[0]:
             names = [name for name in names if name in args.repeat.split(",")]
         results, kinds = {}, {name: kind for name, (kind, _) in systems.items()}
         for name in names:
             start = time.perf_counter()
+            cached = load_result(args.results, sources, seed, name, cfg)
             try:
-                res = systems[name][1]()
+                res = cached if cached is not None else systems[name][1]()
             except Exception as exc:  # a peer that cannot run is reported, not fatal
                 print(f"seed {seed} {name}: skipped ({type(exc).__name__}: "
                       f"{str(exc).strip()[-500:]})", flush=True)
                 continue
+            if cached is None:
+                save_result(args.results, sources, seed, name, cfg, res)
+            else:
+                print(f"seed {seed} {name}: result of an earlier run of this configuration "
+                      f"({args.results})")
             res["y_test"] = run.y_test
             results[name] = res
             print(f"seed {seed} {name}: {time.perf_counter() - start:.1f} s wall", flush=True)
-        per_seed[seed] = results
+        base = results.get(tc_name("balanced CE"))
+        if base is not None and "raw proba" in base:  # the weighted-CE recipe at argmax
+            results[ARGMAX] = {"proba": base["raw proba"], "y_test": run.y_test,
+                               "pred": (base["raw proba"] >= 0.5).astype(int),
+                               "fit s": base["fit s"], "val": None}
+            kinds[ARGMAX] = "diag"
         rows = {name: {**score(run.y_test, res["proba"], res["pred"]), "fit s": res["fit s"],
                        "val": res["val"]} for name, res in results.items()}
         selected = select(rows, kinds)
         if seed == seeds[0]:
             print_table(f"VADER {sources}, seed {seed}: test {len(run.y_test)} texts", rows,
                         kinds)
-            print_delta(rows, kinds, selected)
+            print_delta(rows, kinds, selected, results)
             print_ece_table(results)
         else:
             print(f"seed {seed}: selected {selected}")
@@ -554,7 +636,7 @@ def keel_systems(cfg):
     return {
         "LR balanced": ("peer", lr),
         "BalancedRandomForest": ("peer", lambda: BalancedRandomForestClassifier(
-            n_estimators=500, sampling_strategy="all", replacement=True, bootstrap=False,
+            n_estimators=100, sampling_strategy="all", replacement=True, bootstrap=False,
             random_state=0, n_jobs=1)),
         "HGB + TTCV": ("peer", lambda: TunedThresholdClassifierCV(hgb(), scoring="f1")),
         "HGB + TTC": ("ours", lambda: ThresholdTunedClassifier(hgb(), scoring="f1")),
@@ -623,6 +705,7 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true",
                         help="600 train / 600 test texts, 2 layers, 1 epoch; 3 small KEEL sets")
     parser.add_argument("--epochs", type=int, help="fine-tuning epochs (3; quick 1)")
+    parser.add_argument("--trainer-epochs", type=int, help="the Trainer peer's epochs (--epochs)")
     parser.add_argument("--layers", type=int, help="encoder layers kept (all; quick 2)")
     parser.add_argument("--train-rows", type=int, help="subsample the training part")
     parser.add_argument("--test-rows", type=int, help="subsample the test part")
@@ -630,12 +713,16 @@ def main(argv=None):
                         help="comma-separated split seeds; the first runs every system")
     parser.add_argument("--repeat", default=",".join([TTCV, TFIDF, ENSEMBLE, tc_name(
         "balanced CE")]), help="systems rerun on the other seeds (comma-separated names)")
-    parser.add_argument("--systems", help="only these systems (comma-separated names)")
+    parser.add_argument("--systems", help="only these systems, in this order (comma-separated)")
     parser.add_argument("--cache", default=os.path.join(tempfile.gettempdir(),
                                                         "sklearn-imbal-bench-cache"),
                         help="embedding cache folder (never inside the repository)")
+    parser.add_argument("--results", help="folder (outside the repository) where each text "
+                        "system's test outputs are saved and, on a later run of the same "
+                        "configuration, reused instead of refitting (delete it after changing "
+                        "a system)")
     parser.add_argument("--setfit-python", help="interpreter with setfit installed")
-    parser.add_argument("--setfit-steps", type=int, help="SetFit contrastive steps (200; quick 20)")
+    parser.add_argument("--setfit-steps", type=int, help="SetFit contrastive steps (100; quick 20)")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads (torch's default)")
     args = parser.parse_args(argv)
     if args.threads:
@@ -649,17 +736,18 @@ def main(argv=None):
     cfg = {
         "path": model_path(), "model_kwargs": {"num_hidden_layers": layers} if layers else {},
         "epochs": args.epochs or (1 if args.quick else 3), "cache": args.cache,
+        "trainer_epochs": args.trainer_epochs or args.epochs or (1 if args.quick else 3),
         "train_rows": args.train_rows or (600 if args.quick else None),
         "test_rows": args.test_rows or (600 if args.quick else None),
         "setfit_python": args.setfit_python,
-        "setfit_steps": args.setfit_steps or (20 if args.quick else 200),
+        "setfit_steps": args.setfit_steps or (20 if args.quick else 100),
         "threads": args.threads, "focal_epochs": 100 if args.quick else 200, "notes": [],
     }
     print(f"# bench_quality on {platform.node()}: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs (affinity {len(os.sched_getaffinity(0))}), torch "
           f"{torch.__version__} ({torch.get_num_threads()} threads), scikit-learn "
           f"{sklearn.__version__}{', quick' if args.quick else ''}")
-    print("command: " + " ".join([os.path.basename(sys.executable)] + sys.argv))
+    print("command: " + shlex.join(["python"] + sys.argv))
     start = time.perf_counter()
     if args.data == "keel":
         run_keel(args, cfg)
