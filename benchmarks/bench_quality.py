@@ -386,8 +386,10 @@ from setfit import SetFitModel, Trainer, TrainingArguments
 start = time.perf_counter()
 model = SetFitModel.from_pretrained(
     job["path"], head_params={"class_weight": "balanced", "max_iter": 1000})
+# output_dir: SetFit saves checkpoints (~260 MB) to ./checkpoints by default.
 args = TrainingArguments(batch_size=16, num_epochs=1, max_steps=job["steps"], seed=job["seed"],
-                         report_to="none", show_progress_bar=False)
+                         report_to="none", show_progress_bar=False,
+                         output_dir=f"{folder}/checkpoints", save_strategy="no")
 trainer = Trainer(model=model, args=args, train_dataset=Dataset.from_dict(
     {"text": job["X_train"], "label": job["y_train"]}))
 trainer.train()
