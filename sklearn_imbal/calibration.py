@@ -83,6 +83,7 @@ def _class_weights(y_enc, strategy, classes, sample_weight):
 def _auto_weights(estimator, y_enc, classes, prior, sample_weight):
     """The class weights ``estimator`` (fitted) was trained with, in ``classes`` order."""
     final = _final_estimator(estimator)
+    params = final.get_params(deep=False) if hasattr(final, "get_params") else {}
     if hasattr(final, "class_weight_"):  # ours (and SVC)
         weights = np.asarray(final.class_weight_, dtype=np.float64)
         final_classes = getattr(final, "classes_", classes)
@@ -92,7 +93,6 @@ def _auto_weights(estimator, y_enc, classes, prior, sample_weight):
                 f"{classes.tolist()!r}; pass training_class_weight explicitly."
             )
     else:
-        params = final.get_params(deep=False) if hasattr(final, "get_params") else {}
         if "class_weight" not in params:
             warnings.warn(
                 f"training_class_weight='auto': {type(final).__name__} has neither a "
@@ -105,7 +105,6 @@ def _auto_weights(estimator, y_enc, classes, prior, sample_weight):
         if strategy == "balanced_subsample":  # per bootstrap sample; "balanced" on average
             strategy = "balanced"
         weights = _class_weights(y_enc, strategy, classes, sample_weight)
-    params = final.get_params(deep=False) if hasattr(final, "get_params") else {}
     if params.get("loss") == "logit_adjusted" and isinstance(params.get("tau"), Real):
         weights = weights * prior ** -float(params["tau"])
     return weights
