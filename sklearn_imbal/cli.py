@@ -43,7 +43,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .compare import RANK_METRICS, TECHNIQUES, DataError
+from .compare import RANK_METRICS, TECHNIQUES, DataError, _unusable_texts
 
 __all__ = ["main"]
 
@@ -178,7 +178,7 @@ def _labels(frame, name, path):
 def _texts(frame, name, path):
     column = _column(frame, name, "--text", path)
     values = column.tolist()
-    bad = [i for i, v in enumerate(values) if not isinstance(v, str) or not v.strip()]
+    bad = _unusable_texts(values)
     if bad:
         raise _UsageError(f"{path}: {len(bad)} rows have an empty or missing text in {name!r} "
                           f"(lines {_lines(bad)}); drop those rows or fill them")

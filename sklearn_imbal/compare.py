@@ -175,12 +175,17 @@ def _check_target(y, cv):
     return y, classes, counts
 
 
+def _unusable_texts(values):
+    """Positions of the entries that are not a non-blank string (empty, missing, other)."""
+    return [i for i, v in enumerate(values) if not isinstance(v, str) or not v.strip()]
+
+
 def _check_texts(X):
     """The texts as a list, with one clear error for empty or missing texts."""
     values = X.iloc[:, 0].tolist() if hasattr(X, "iloc") and X.ndim == 2 else (
         X.tolist() if hasattr(X, "tolist") else list(X))
     values = [v[0] if isinstance(v, (list, tuple, np.ndarray)) else v for v in values]
-    bad = [i for i, v in enumerate(values) if not isinstance(v, str) or not v.strip()]
+    bad = _unusable_texts(values)
     if bad:
         rows = ", ".join(str(i) for i in bad[:5]) + (", ..." if len(bad) > 5 else "")
         raise DataError(
