@@ -5,7 +5,9 @@ Design
 :class:`ThresholdTunedClassifier` wraps any classifier. ``fit`` collects out-of-fold
 responses of the wrapped estimator (``cv``: k folds, one stratified split for a
 fractional ``cv``, or none for a prefitted / ``FrozenEstimator`` model), chooses a
-decision rule on them, and refits the estimator on all the data. Three rules:
+decision rule on them, and refits the estimator on all the data (``refit=False``:
+keeps the model of a fractional ``cv``'s single split, or averages the k fold models,
+cross-fit bagging, so that an expensive model is not trained once more). Three rules:
 
 Binary threshold
     Predict the positive class when its score (probability or decision function)
@@ -549,6 +551,62 @@ def _estimator_has(attr):
     return check
 
 
+def _all_have(attr):
+    def check(self):
+        return all(hasattr(estimator, attr) for estimator in self.estimators_)
+
+    return check
+
+
+class _FoldAverage(ClassifierMixin, BaseEstimator):
+    """The fold models of ``refit=False`` with k folds, averaged (cross-fit bagging).
+
+    ``predict_proba`` is the mean of the fold models' probabilities (columns aligned on
+    ``classes``, a class missing from a fold counts as 0), ``decision_function`` the
+    mean of their decision values. Nothing is fitted here: it is built fitted.
+    """
+
+    def __init__(self, estimators_, classes_):
+        self.estimators_ = estimators_
+        self.classes_ = classes_
+        first = estimators_[0]
+        for attr in ("n_features_in_", "feature_names_in_"):
+            if hasattr(first, attr):
+                setattr(self, attr, getattr(first, attr))
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+    def get_params(self, deep=True):
+        return {}
+
+    def fit(self, X, y=None):
+        raise NotImplementedError("_FoldAverage holds fitted fold models; it is not refit.")
+
+    @available_if(_all_have("predict_proba"))
+    def predict_proba(self, X):
+        return np.mean([_responses(estimator, X, "predict_proba", self.classes_)
+                        for estimator in self.estimators_], axis=0)
+
+    @available_if(_all_have("predict_proba"))
+    def predict_log_proba(self, X):
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    @available_if(_all_have("decision_function"))
+    def decision_function(self, X):
+        return np.mean([np.asarray(estimator.decision_function(X), dtype=np.float64)
+                        for estimator in self.estimators_], axis=0)
+
+    def predict(self, X):
+        if hasattr(self, "predict_proba"):
+            return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        values = self.decision_function(X)
+        if values.ndim == 1:
+            return self.classes_[(values > 0).astype(int)]
+        return self.classes_[np.argmax(values, axis=1)]
+
+
 class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """Tune a classifier's decision rule by cross-validation, binary and multiclass.
 
@@ -586,8 +644,13 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         ``estimator`` on the data given to ``fit`` (nothing is fitted; also the
         behaviour for a ``FrozenEstimator``).
     refit : bool, default=True
-        Refit the estimator on all the data after tuning. ``False`` keeps the model
-        of the single split and needs a float ``cv``; ignored with ``"prefit"``.
+        Refit the estimator on all the data after tuning. ``False`` refits nothing:
+        with a float ``cv`` it keeps the model of the single split; with k folds it
+        keeps the k fold models and averages their responses (cross-fit bagging: every
+        sample trains k - 1 of them, and the rule is tuned on exactly the out-of-fold
+        responses those models gave). For expensive models such as fine-tuned
+        transformers this uses all the data without one more fit. Ignored with
+        ``"prefit"``.
     cost_matrix : array-like of shape (n_classes, n_classes), default=None
         ``cost_matrix[i, j]`` is the cost of predicting ``classes_[j]`` when the
         truth is ``classes_[i]``. When given, predictions minimise the expected cost
@@ -615,7 +678,9 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     Attributes
     ----------
     estimator_ : estimator object
-        The fitted classifier whose responses are thresholded.
+        The fitted classifier whose responses are thresholded; with ``refit=False``
+        and k folds, a private averaging classifier holding the fold models in its
+        ``estimators_``.
     classes_ : ndarray of shape (n_classes,)
         The class labels.
     pos_label_ : object or None
@@ -844,12 +909,15 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                                         random_state=self.random_state)
         else:
             cv = check_cv(self.cv, y, classifier=True)
-            if not self.refit and cv.get_n_splits(X, y) > 1:
-                raise ValueError(
-                    "refit=False keeps the model of a single split; use a float cv (e.g. "
-                    "cv=0.25) or refit=True."
-                )
         splits = list(cv.split(X, y, **routed.splitter.split))
+        if not self.refit and len(splits) > 1:
+            tested = np.concatenate([test for _, test in splits])
+            if len(tested) != n_samples or len(np.unique(tested)) != n_samples:
+                raise ValueError(
+                    "refit=False with several splits averages the fold models, which "
+                    "needs folds that test every sample exactly once (KFold-like cv); "
+                    f"cv={self.cv!r} does not. Use a k-fold cv, a float cv or refit=True."
+                )
         fit_params = routed.estimator.fit
         # The refit on all the data is one more independent job: with n_jobs > 1 it
         # runs alongside the fold fits instead of after them.
@@ -867,7 +935,12 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         for (_, test), (_, values) in zip(splits, fitted):
             responses[test] = values
             folds.append(np.asarray(test))
-        estimator = fitted[-1] if self.refit else fitted[0][0]
+        if self.refit:
+            estimator = fitted[-1]
+        elif len(splits) == 1:
+            estimator = fitted[0][0]
+        else:
+            estimator = _FoldAverage([model for model, _ in fitted], self.classes_)
         return estimator, folds, responses
 
     def _fit_binary(self, y_enc, responses, weights, folds, scorer, results):

@@ -29,6 +29,7 @@ from sklearn.metrics import (
 from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
+    StratifiedShuffleSplit,
     TunedThresholdClassifierCV,
     train_test_split,
 )
@@ -336,8 +337,40 @@ def test_cv_float_refit_false_fits_once(binary, fit_sizes):
     fit_sizes.clear()
     ThresholdTunedClassifier(_CountingLR(), cv=0.25, random_state=0).fit(X, y)
     assert sorted(fit_sizes) == [1125, 1500]
-    with pytest.raises(ValueError, match="refit=False keeps the model of a single split"):
-        ThresholdTunedClassifier(LogisticRegression(), cv=5, refit=False).fit(X, y)
+
+
+def test_refit_false_with_folds_averages_the_fold_models(binary, fit_sizes):
+    X, y = binary
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    tuned = ThresholdTunedClassifier(_CountingLR(), cv=cv, refit=False,
+                                     store_cv_results=True).fit(X, y)
+    assert fit_sizes == [1000, 1000, 1000]  # the folds only, no refit on all 1500
+    members = tuned.estimator_.estimators_
+    assert len(members) == 3
+    assert len({member.coef_.tobytes() for member in members}) == 3
+    expected = np.mean([member.predict_proba(X) for member in members], axis=0)
+    np.testing.assert_allclose(tuned.predict_proba(X), expected)
+    np.testing.assert_allclose(tuned.decision_function(X), np.mean(
+        [member.decision_function(X) for member in members], axis=0))
+    np.testing.assert_array_equal(
+        tuned.predict(X), (expected[:, 1] >= tuned.best_threshold_).astype(int))
+    # The rule was tuned on the out-of-fold responses of exactly these models.
+    best = tuned.cv_results_["best_index"]
+    for k, (member, (_, test)) in enumerate(zip(members, cv.split(X, y))):
+        oof = member.predict_proba(X[test])[:, 1]
+        assert f1_score(y[test], oof >= tuned.best_threshold_) == pytest.approx(
+            tuned.cv_results_["scores"][k, best])
+    assert tuned.n_features_in_ == X.shape[1]
+    clone_ = pickle.loads(pickle.dumps(tuned))
+    np.testing.assert_array_equal(clone_.predict(X), tuned.predict(X))
+
+
+def test_refit_false_needs_folds_that_partition_the_data(binary):
+    X, y = binary
+    with pytest.raises(ValueError, match="test every sample exactly once"):
+        ThresholdTunedClassifier(
+            LogisticRegression(), refit=False,
+            cv=StratifiedShuffleSplit(3, test_size=0.2, random_state=0)).fit(X, y)
 
 
 def test_prefit_and_frozen_estimators_are_not_refit(binary, fit_sizes):
