@@ -332,8 +332,15 @@ class _Builder:
             class_weight="balanced", max_epochs=30, random_state=self.random_state)]
 
     def _front(self):
-        """Steps that turn the raw input into features."""
+        """Steps that turn the raw input into features (without a store: a real
+        ``TransformerEmbedder``, for an estimator that embeds new texts itself)."""
         if self.family == "embeddings":
+            if self.store is None:
+                from .text import TransformerEmbedder
+
+                return [TransformerEmbedder(
+                    self.text_model.get("model"), model_kwargs=self.text_model.get(
+                        "model_kwargs"), device=self.text_model.get("device", "auto"))]
             return [_EmbeddingLookup(self.store)]
         if self.family == "tabular":
             return [_tabular_encoder(*self.columns)]
@@ -439,6 +446,57 @@ def _tabular_frame(X):
         X[column] = X[column].astype(object).where(X[column].notna(), np.nan).map(
             lambda v: v if isinstance(v, float) and v != v else str(v))
     return X, numeric, categorical
+
+
+def _as_text_column(X):
+    """Texts (list, 1-D array, Series, one-column frame or ``(n, 1)`` array) as the
+    ``(n, 1)`` object array that every technique's pipeline reads."""
+    return np.asarray(_check_texts(X), dtype=object).reshape(-1, 1)
+
+
+def _as_frame(X):
+    """Tabular ``X`` as ``compare_techniques`` saw it (string column names, categorical
+    columns as strings)."""
+    return _tabular_frame(X)[0]
+
+
+def _build_deployable(technique, info, rank_by, classes, minority, augmenter):
+    """An unfitted estimator for ``technique`` that reads raw input (see
+    :meth:`ComparisonResult.make_estimator`)."""
+    from imblearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    spec = info.get("build")
+    if spec is None:
+        raise ValueError("This result has no build information (it was saved by an older "
+                         "version); run compare_techniques again.")
+    family = info["family"]
+    if family == "tabular":
+        columns = (info["columns"]["numeric"], info["columns"]["categorical"])
+        adapter = FunctionTransformer(_as_frame)
+    else:
+        columns = None
+        adapter = FunctionTransformer(_as_text_column)
+    text_model = {"model": spec.get("model_path"), "model_kwargs": spec.get("model_kwargs"),
+                  "device": spec.get("device", "auto")}
+    if family == "finetune" and spec.get("max_epochs") is not None:
+        text_model["max_epochs"] = spec["max_epochs"]
+    binary = len(classes) == 2
+    builder = _Builder(
+        family, random_state=spec["seed"], augmenter=augmenter,
+        augmentation_ratio=spec["augmentation_ratio"],
+        tuning=_tuning_scorer(rank_by, minority, binary), minority=minority, binary=binary,
+        columns=columns, text_model=text_model)
+    # The builders read only the class counts of the training labels.
+    counts = [info["class_counts"][str(c)] for c in classes]
+    y_counts = np.repeat(np.arange(len(counts)), counts)
+    if technique == "best_combination":
+        base = info["combination_base"]
+        estimator = builder.tuned(builder.build(base, y_counts), y_counts,
+                                  expensive=base in _EXPENSIVE)
+    else:
+        estimator = builder.build(technique, y_counts)
+    return make_pipeline(adapter, estimator)
 
 
 # --------------------------------------------------------------------------- result
@@ -622,6 +680,55 @@ class ComparisonResult:
 
     def __str__(self):
         return self.format_table() + "\n\n" + self.recommendation
+
+    # -------------------------------------------------------------- the winner
+    def make_estimator(self, technique=None, *, augmenter=None):
+        """A fresh, unfitted estimator of a compared technique, ready to fit on all the data.
+
+        The same construction the comparison fitted on each fold (same model, seed,
+        threshold-tuning scorer; for ``"best_combination"`` the same base technique),
+        made to read raw input: a first step turns texts (a list, Series or column) into
+        the column the pipelines read, or a table into the frame the column encoder
+        expects. The embeddings family gets a real
+        :class:`~sklearn_imbal.text.TransformerEmbedder` instead of the comparison's
+        shared cache, so the fitted estimator embeds new texts itself.
+
+        Parameters
+        ----------
+        technique : str or None, default=None
+            A technique of this result; None: the best-ranked one, ``ranking[0]``.
+        augmenter : object or None, default=None
+            For ``augmentation`` (alone or as the best combination's base): the augmenter
+            to use, e.g. the :class:`~sklearn_imbal.sampling.LLMAugmenter` the comparison
+            ran with (it is not saved in the result); None: offline word edits.
+
+        Returns
+        -------
+        estimator : imblearn.pipeline.Pipeline
+            Unfitted; ``fit(X, y)`` on data of the compared kind.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from sklearn_imbal.compare import compare_techniques
+        >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
+        >>> result = compare_techniques(X, y, cv=3, progress=False,
+        ...                             techniques=["class_weight", "threshold"])
+        >>> model = result.make_estimator().fit(X, y)  # the winner: threshold tuning
+        >>> model[-1].best_threshold_ is not None
+        True
+        """
+        if technique is None:
+            technique = self.ranking[0]
+        if technique not in self.fold_scores:
+            reason = self.skipped.get(technique)
+            raise ValueError(
+                f"technique={technique!r} was not evaluated in this comparison"
+                + (f" ({reason})" if reason else "")
+                + f"; choose one of {self.ranking}."
+            )
+        return _build_deployable(technique, self.info, self.rank_by, self.classes,
+                                 self.minority, augmenter)
 
     # -------------------------------------------------------------- serialisation
     def to_dict(self):
@@ -1031,6 +1138,10 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
                     f"column {column!r} has {n_values} distinct values, one-hot encoded as "
                     "categories; if it is free text, compare on it as text (--text)")
 
+    info["build"] = {
+        "seed": int(seed), "augmentation_ratio": float(augmentation_ratio),
+        "model_path": None if model_path is None else str(model_path),
+        "model_kwargs": model_kwargs, "device": device, "max_epochs": max_epochs}
     builder = _Builder(family, random_state=seed, augmenter=augmenter,
                        augmentation_ratio=augmentation_ratio, tuning=tuning,
                        minority=minority, binary=binary, store=store, columns=columns,

@@ -102,6 +102,60 @@ def test_save_writes_json_csv_and_pngs(text_result, tmp_path):
     assert pd.read_csv(written["csv"], index_col=0).shape[0] == len(text_result.ranking)
 
 
+@pytest.mark.parametrize("technique", ["class_weight", "smote", "best_combination"])
+def test_make_estimator_reproduces_the_compared_technique(text_result, technique):
+    """The estimator for a technique, fitted on a training fold of the comparison, gives
+    that fold's out-of-fold probabilities: the same construction, seed and scorer, with a
+    real TransformerEmbedder in place of the comparison's shared cache."""
+    from sklearn_imbal.text import TransformerEmbedder
+
+    result = text_result
+    X, y = _tweets(300)
+    model = result.make_estimator(technique)
+    assert "TransformerEmbedder" in str(model)  # embeds new texts itself
+    if technique == "best_combination":
+        assert type(model[-1]).__name__ == "ThresholdTunedClassifier"
+        assert result.info["combination_base"] in result.fold_scores
+    train, test = np.flatnonzero(result.folds != 0), np.flatnonzero(result.folds == 0)
+    model.fit([X[i] for i in train], y[train])
+    proba = model.predict_proba([X[i] for i in test])
+    # Embedding batches differ from the cache's (padding), hence float noise only.
+    np.testing.assert_allclose(proba, result.oof_proba[technique][test], atol=1e-2)
+    pred = model.predict(pd.Series([X[i] for i in test]))
+    assert np.mean(pred == result.oof_pred[technique][test]) >= 0.98
+    embedders = [step for step in model[-1].get_params().values()
+                 if isinstance(step, TransformerEmbedder)]
+    assert embedders or technique == "best_combination"
+
+
+def test_make_estimator_defaults_to_the_winner_and_survives_json(text_result, tmp_path):
+    result = text_result
+    winner = result.make_estimator()
+    again = ComparisonResult.from_json(result.to_json(tmp_path / "r.json"))
+    assert str(again.make_estimator()) == str(winner)
+    assert str(winner) == str(result.make_estimator(result.ranking[0]))
+    with pytest.raises(ValueError, match="not evaluated in this comparison"):
+        result.make_estimator("no_such_technique")
+
+
+def test_make_estimator_tabular_reads_the_raw_frame():
+    rng = np.random.RandomState(0)
+    n = 240
+    frame = pd.DataFrame({"amount": rng.lognormal(size=n),
+                          "channel": rng.choice(["web", "shop", "phone"], n)})
+    y = np.where((frame["amount"] > 2.5) & (frame["channel"] != "shop"), "fraud", "ok")
+    result = compare_techniques(frame, y, cv=3, progress=False,
+                                techniques=["smote", "threshold", "best_combination"])
+    train, test = np.flatnonzero(result.folds != 1), np.flatnonzero(result.folds == 1)
+    for technique in result.ranking:
+        model = result.make_estimator(technique).fit(frame.iloc[train], y[train])
+        np.testing.assert_allclose(model.predict_proba(frame.iloc[test]),
+                                   result.oof_proba[technique][test], atol=1e-8)
+    assert "smote" not in result.skipped
+    with pytest.raises(ValueError, match="augmentation.*not evaluated"):
+        result.make_estimator("augmentation")
+
+
 def test_resampling_happens_in_training_folds_only(tiny_bert_path):
     from sklearn_imbal.text import TransformerEmbedder
 
