@@ -504,6 +504,9 @@ def main(argv=None):
                         help="quality over this many seeds (0, 1, ...): the timed repeats use "
                              "seed 0, then each further seed trains every system once more "
                              "(untimed) and a table gives mean and sd of the scores")
+    parser.add_argument("--quality-seeds", metavar="A-B",
+                        help="quality only, no timing: the Trainer and ours once per seed "
+                             "A..B, with a paired 95%% interval of ours minus the Trainer")
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 2)
     layers = args.layers or (2 if args.quick else None)
@@ -540,6 +543,8 @@ def main(argv=None):
           f"({data['y_test'].mean():.1%}); all-MiniLM-L6-v2 with "
           f"{layers or 'all'} layers; {repeats} repeat(s), interleaved")
 
+    if args.quality_seeds:
+        return run_quality_seeds(args.quality_seeds, ours_cls, data, cfg)
     peak = matmul_peak(cfg["device"])
     print(f"float32 torch.mm peak (2048 x 2048, best of 5): {peak:.1f} GFLOP/s")
     warm_up(data, cfg)
@@ -595,6 +600,28 @@ def main(argv=None):
     return results
 
 
+def run_quality_seeds(spec, ours_cls, data, cfg):
+    """The Trainer and ours once per seed of ``spec`` ("A-B"), untimed; the seed table."""
+    first, _, last = spec.partition("-")
+    seeds = range(int(first), int(last or first) + 1)
+    if ours_cls is None:
+        raise SystemExit("--quality-seeds compares ours with the Trainer: drop --peer-only")
+    recorder = ShapeRecorder()
+    systems = {TRAINER: lambda: run_trainer(data, cfg),
+               OURS: lambda: run_ours(ours_cls, data, cfg, recorder, 0.0)}
+    seed_scores = {name: [] for name in systems}
+    with recorder.installed():
+        for seed in seeds:
+            cfg["seed"] = seed
+            for name, system in systems.items():
+                res = system()
+                seed_scores[name].append(scores(data["y_test"], res["proba"]))
+                print(f"seed {seed} {name:24s} AP {seed_scores[name][-1]['AP']:.3f}  "
+                      f"train {res['train s']:.0f} s", flush=True)
+    print_seed_table(seed_scores)
+    return seed_scores
+
+
 def print_seed_table(seed_scores):
     """Mean and sd over seeds of each score, and ours minus the Trainer seed by seed."""
     n_seeds = len(seed_scores[TRAINER])
@@ -611,6 +638,14 @@ def print_seed_table(seed_scores):
               + "".join(f"{d.mean():+9.3f} +/-{d.std():4.3f}" for d in diffs))
         print("per seed, ours - Trainer AP: "
               + ", ".join(f"{d:+.3f}" for d in diffs[metrics.index('AP')]))
+        if n_seeds > 2:
+            from scipy import stats
+
+            half = stats.t.ppf(0.975, n_seeds - 1) / np.sqrt(n_seeds)
+            print("paired 95% t interval of the mean difference: "
+                  + ", ".join(f"{m} {d.mean():+.3f} [{d.mean() - half * d.std(ddof=1):+.3f}, "
+                              f"{d.mean() + half * d.std(ddof=1):+.3f}]"
+                              for m, d in zip(metrics, diffs)))
 
 
 def report_run(repeat, name, res):
