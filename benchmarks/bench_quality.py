@@ -95,9 +95,8 @@ benchmarks/bench_quality.py --threads 1``. ``--results DIR`` (outside the reposi
 each text system's test outputs and reuses them on a later run of the same configuration:
 long sections can be run in pieces (``--systems``) and printed whole at the end.
 
-The ``compare`` winner (``sklearn_imbal.compare.compare_techniques``) is not a row:
-``ComparisonResult`` keeps scores, not a buildable estimator, so its winner cannot be refitted
-on the training part and scored on the test part without copying its recipes here.
+The ``compare`` winner row builds its model with ``ComparisonResult.make_estimator()``, the
+construction the comparison itself fitted on each fold, so no recipe is copied here.
 """
 
 import argparse
