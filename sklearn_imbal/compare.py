@@ -460,6 +460,16 @@ def _as_frame(X):
     return _tabular_frame(X)[0]
 
 
+def _text_model(spec):
+    """The transformer settings (``model``, ``model_kwargs``, ``device``, ``max_epochs``
+    when set) of a comparison's ``info["build"]``."""
+    settings = {"model": spec["model_path"], "model_kwargs": spec["model_kwargs"],
+                "device": spec["device"]}
+    if spec["max_epochs"] is not None:
+        settings["max_epochs"] = spec["max_epochs"]
+    return settings
+
+
 def _build_deployable(technique, info, rank_by, classes, minority, augmenter):
     """An unfitted estimator for ``technique`` that reads raw input (see
     :meth:`ComparisonResult.make_estimator`)."""
@@ -477,16 +487,12 @@ def _build_deployable(technique, info, rank_by, classes, minority, augmenter):
     else:
         columns = None
         adapter = FunctionTransformer(_as_text_column)
-    text_model = {"model": spec.get("model_path"), "model_kwargs": spec.get("model_kwargs"),
-                  "device": spec.get("device", "auto")}
-    if family == "finetune" and spec.get("max_epochs") is not None:
-        text_model["max_epochs"] = spec["max_epochs"]
     binary = len(classes) == 2
     builder = _Builder(
         family, random_state=spec["seed"], augmenter=augmenter,
         augmentation_ratio=spec["augmentation_ratio"],
         tuning=_tuning_scorer(rank_by, minority, binary), minority=minority, binary=binary,
-        columns=columns, text_model=text_model)
+        columns=columns, text_model=_text_model(spec))
     # The builders read only the class counts of the training labels.
     counts = [info["class_counts"][str(c)] for c in classes]
     y_counts = np.repeat(np.arange(len(counts)), counts)
@@ -1101,6 +1107,10 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
                                                    for c, n in zip(classes, counts)},
         "notes": [note for note in [tuning[1]] if note]}
 
+    info["build"] = {
+        "seed": int(seed), "augmentation_ratio": float(augmentation_ratio),
+        "model_path": None if model_path is None else str(model_path),
+        "model_kwargs": model_kwargs, "device": device, "max_epochs": max_epochs}
     store, columns, text_model = None, None, {}
     if kind == "text":
         texts = _check_texts(X)
@@ -1121,9 +1131,7 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
                 f"{store.seconds:.1f} s (not in the fit times; augmentation's fit times "
                 "include embedding its new texts)")
         else:
-            text_model = {"model": model_path, "model_kwargs": model_kwargs, "device": device}
-            if max_epochs is not None:
-                text_model["max_epochs"] = max_epochs
+            text_model = _text_model(info["build"])
             info["notes"].append("fine-tuning every technique: slow on a CPU")
         info["model"] = str(model_path) if model_path is not None else "all-MiniLM-L6-v2"
     else:
@@ -1138,10 +1146,6 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
                     f"column {column!r} has {n_values} distinct values, one-hot encoded as "
                     "categories; if it is free text, compare on it as text (--text)")
 
-    info["build"] = {
-        "seed": int(seed), "augmentation_ratio": float(augmentation_ratio),
-        "model_path": None if model_path is None else str(model_path),
-        "model_kwargs": model_kwargs, "device": device, "max_epochs": max_epochs}
     builder = _Builder(family, random_state=seed, augmenter=augmenter,
                        augmentation_ratio=augmentation_ratio, tuning=tuning,
                        minority=minority, binary=binary, store=store, columns=columns,
