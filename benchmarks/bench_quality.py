@@ -257,15 +257,19 @@ class TextRun:
                                   emb[np.searchsorted(order, self.test)], seconds)
         return self.shared["emb"]
 
+    def transformer(self, loss):
+        """The unfitted TransformerClassifier of every TC row, with the loss of ``loss``."""
+        cfg = self.cfg
+        return TransformerClassifier(
+            model=cfg["path"], model_kwargs=cfg["model_kwargs"] or None,
+            max_epochs=cfg["epochs"], batch_size=32, lr=5e-5, max_length=128,
+            random_state=self.seed, **LOSSES[loss])
+
     def fine_tuned(self, loss):
         """A TransformerClassifier fitted on the 80% part, and its fit seconds."""
         key = ("tc", loss)
         if key not in self.shared:
-            cfg = self.cfg
-            model = TransformerClassifier(
-                model=cfg["path"], model_kwargs=cfg["model_kwargs"] or None,
-                max_epochs=cfg["epochs"], batch_size=32, lr=5e-5, max_length=128,
-                random_state=self.seed, **LOSSES[loss])
+            model = self.transformer(loss)
             start = time.perf_counter()
             model.fit(self.split["X_fit"], self.split["y_fit"])
             self.shared[key] = (model, time.perf_counter() - start)
@@ -347,11 +351,7 @@ class TextRun:
 
     def run_bagged(self):
         """Cross-fit bagging on the whole training part: 5 fold models, no refit."""
-        cfg = self.cfg
-        model = PriorCorrectedClassifier(TransformerClassifier(
-            model=cfg["path"], model_kwargs=cfg["model_kwargs"] or None,
-            max_epochs=cfg["epochs"], batch_size=32, lr=5e-5, max_length=128,
-            random_state=self.seed, **LOSSES["balanced CE"]))
+        model = PriorCorrectedClassifier(self.transformer("balanced CE"))
         start = time.perf_counter()
         tuned = ThresholdTunedClassifier(
             model, scoring="f1", refit=False,
@@ -570,9 +570,10 @@ def result_path(folder, sources, seed, name, cfg):
 
 def load_result(folder, sources, seed, name, cfg):
     """A system's test outputs saved by an earlier run of the same configuration."""
-    if not folder or not os.path.exists(result_path(folder, sources, seed, name, cfg)):
+    path = folder and result_path(folder, sources, seed, name, cfg)
+    if not path or not os.path.exists(path):
         return None
-    with np.load(result_path(folder, sources, seed, name, cfg)) as saved:
+    with np.load(path) as saved:
         res = {key: saved[key] for key in saved.files}
     res["fit s"] = float(res["fit s"])
     res["val"] = None if np.isnan(res["val"]) else float(res["val"])
