@@ -60,7 +60,7 @@ untimed) and prints mean and sd of AP, macro F1 and minority F1 and ours minus t
 seed by seed.
 
 Prediction of ours runs the last BERT layer for the ``[CLS]`` row only (what the head
-reads; :func:`sklearn_imbal._hf.cls_shortcut_logits`); the peers run the full model.
+reads; `cls_shortcut_logits` in `sklearn_imbal/text/_classifier.py`); the peers run the full model.
 """
 
 import argparse

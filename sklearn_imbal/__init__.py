@@ -1,56 +1,59 @@
 """sklearn-imbal: scikit-learn estimators for classification on imbalanced data.
 
-Importing the package is cheap: it imports torch and skorch (through
-:mod:`sklearn_imbal.neural`) but never transformers; text estimators import it
-lazily when they are fitted.
+Importing the package is cheap: public names are loaded on first use (PEP 562
+``__getattr__``, as scikit-learn and SciPy do), so ``import sklearn_imbal`` or
+``from sklearn_imbal import ThresholdTunedClassifier`` imports neither torch, skorch,
+pandas nor transformers.
 """
 
-from .calibration import PriorCorrectedClassifier
-from .diagnostics import ImbalanceReport, imbalance_report
-from .losses import FocalLoss, LogitAdjustedLoss, focal_loss
-from .metrics import (
-    expected_calibration_error,
-    get_imbalanced_scorers,
-    imbalanced_scores,
-    minority_f1_score,
-    minority_precision_score,
-    minority_recall_score,
-)
-from .neural import FocalLossClassifier
-from .sampling import (
-    LLMAugmentationError,
-    LLMAugmenter,
-    TextAugmentationSampler,
-    WordAugmenter,
-)
-from .text import TransformerClassifier, TransformerEmbedder
-from .threshold import ThresholdCurveDisplay, ThresholdTunedClassifier
-from .weights import compute_class_weights
+import importlib
 
 __version__ = "0.1.0.dev0"
 
-__all__ = [
-    "FocalLoss",
-    "FocalLossClassifier",
-    "ImbalanceReport",
-    "LLMAugmentationError",
-    "LLMAugmenter",
-    "LogitAdjustedLoss",
-    "PriorCorrectedClassifier",
-    "TextAugmentationSampler",
-    "ThresholdCurveDisplay",
-    "ThresholdTunedClassifier",
-    "TransformerClassifier",
-    "TransformerEmbedder",
-    "WordAugmenter",
-    "compute_class_weights",
-    "expected_calibration_error",
-    "focal_loss",
-    "get_imbalanced_scorers",
-    "imbalance_report",
-    "imbalanced_scores",
-    "minority_f1_score",
-    "minority_precision_score",
-    "minority_recall_score",
-    "__version__",
-]
+# public name -> the module that defines it
+_LAZY = {
+    "FocalLoss": "losses",
+    "FocalLossClassifier": "neural",
+    "ImbalanceReport": "diagnostics",
+    "LLMAugmentationError": "sampling",
+    "LLMAugmenter": "sampling",
+    "LogitAdjustedLoss": "losses",
+    "PriorCorrectedClassifier": "calibration",
+    "TextAugmentationSampler": "sampling",
+    "ThresholdCurveDisplay": "threshold",
+    "ThresholdTunedClassifier": "threshold",
+    "TransformerClassifier": "text",
+    "TransformerEmbedder": "text",
+    "WordAugmenter": "sampling",
+    "compute_class_weights": "weights",
+    "expected_calibration_error": "metrics",
+    "focal_loss": "losses",
+    "get_imbalanced_scorers": "metrics",
+    "imbalance_report": "diagnostics",
+    "imbalanced_scores": "metrics",
+    "minority_f1_score": "metrics",
+    "minority_precision_score": "metrics",
+    "minority_recall_score": "metrics",
+}
+
+_SUBMODULES = {
+    "calibration", "cli", "compare", "datasets", "diagnostics", "losses", "metrics", "neural",
+    "sampling", "text", "threshold", "utils", "weights",
+}
+
+__all__ = sorted(_LAZY) + ["__version__"]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f".{name}", __name__)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__) | _SUBMODULES)

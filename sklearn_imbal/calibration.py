@@ -38,6 +38,7 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
@@ -52,7 +53,7 @@ __all__ = ["PriorCorrectedClassifier"]
 def _final_estimator(estimator):
     """The model at the end of wrappers: FrozenEstimator, Pipeline, fitted meta-estimators."""
     while True:
-        if type(estimator).__name__ == "FrozenEstimator":
+        if isinstance(estimator, FrozenEstimator):
             estimator = estimator.estimator
         elif hasattr(estimator, "steps"):
             samplers = [name for name, step in estimator.steps[:-1]

@@ -43,7 +43,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .compare import RANK_METRICS, TECHNIQUES, DataError, _unusable_texts
+from .compare import RANK_METRICS, TECHNIQUES, DataError
+from .utils._text import unusable_texts
 
 __all__ = ["main"]
 
@@ -178,7 +179,7 @@ def _labels(frame, name, path):
 def _texts(frame, name, path):
     column = _column(frame, name, "--text", path)
     values = column.tolist()
-    bad = _unusable_texts(values)
+    bad = unusable_texts(values)
     if bad:
         raise _UsageError(f"{path}: {len(bad)} rows have an empty or missing text in {name!r} "
                           f"(lines {_lines(bad)}); drop those rows or fill them")
@@ -282,13 +283,13 @@ def _parse_options(args):
 
 def _check_model_settings(args):
     """A model folder and a device that exist, checked before any work starts."""
-    from .text import _resolve_pretrained
+    from .text._hub import resolve_pretrained
     from .utils._torch import resolve_device
 
     try:
         resolve_device(args.device)
         if args.model_path is not None:
-            _resolve_pretrained(args.model_path, "--model-path", "compare")
+            resolve_pretrained(args.model_path, "--model-path", "compare")
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
 
@@ -304,7 +305,7 @@ def _quiet_transformers():
 
 
 def _compare(args, out):
-    from .compare import _check_target, compare_techniques
+    from .compare import compare_techniques
     from .diagnostics import imbalance_report
 
     techniques, model_kwargs = _parse_options(args)
@@ -321,12 +322,14 @@ def _compare(args, out):
         _quiet_transformers()
         _check_model_settings(args)
     try:
-        _check_target(y, args.cv)
         report = imbalance_report(y, text=kind == "text")
-        print(f"Data: {source}: {report.n_samples} rows, {len(report.classes)} classes, "
-              f"minority {report.minority_class!r} "
-              f"{report.counts.min()} ({report.counts.min() / report.n_samples:.1%}), "
-              f"imbalance ratio {report.imbalance_ratio:.1f}:1 ({report.severity})", file=out)
+    except ValueError as exc:
+        raise _UsageError(str(exc)) from None
+    print(f"Data: {source}: {report.n_samples} rows, {len(report.classes)} classes, "
+          f"minority {report.minority_class!r} "
+          f"{report.counts.min()} ({report.counts.min() / report.n_samples:.1%}), "
+          f"imbalance ratio {report.imbalance_ratio:.1f}:1 ({report.severity})", file=out)
+    try:
         result = compare_techniques(
             X, y, kind=kind, model=args.model, model_path=args.model_path,
             model_kwargs=model_kwargs, max_epochs=args.max_epochs, cv=args.cv,

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
-from .utils._validation import python_scalar
+from .utils._validation import minority_label, python_scalar
 
 __all__ = ["ImbalanceReport", "imbalance_report"]
 
@@ -338,6 +338,6 @@ def imbalance_report(y, *, text=False):
         imbalance_ratio=ratio,
         severity=severity,
         majority_class=python_scalar(classes[np.argmax(counts)]),
-        minority_class=python_scalar(classes[np.argmin(counts)]),
+        minority_class=minority_label(classes, counts),
         recommendations=_recommend(counts, ratio, severity, int(counts.sum()), text),
     )

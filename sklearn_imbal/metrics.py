@@ -56,8 +56,7 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.multiclass import type_of_target
 
-from .utils._validation import python_scalar
-from .weights import _unique
+from .utils._validation import minority_index, python_scalar, sorted_labels
 
 __all__ = [
     "expected_calibration_error",
@@ -140,7 +139,7 @@ def _check_length(y, name, n_samples):
 def _check_y_true(y_true):
     """Check ``y_true``; return it, its sorted classes, their sample counts and its indices."""
     y_true = _check_1d(y_true, "y_true")
-    classes = _unique(y_true, "y_true")
+    classes = sorted_labels(y_true, "y_true")
     y_type = type_of_target(y_true, input_name="y_true")
     if y_type not in ("binary", "multiclass"):
         raise ValueError(
@@ -158,12 +157,6 @@ def _require_two_classes(classes):
             "samples of at least two classes. Evaluate on a larger or stratified split "
             "(e.g. StratifiedKFold)."
         )
-
-
-def _minority_index(counts):
-    """Index of the least frequent class; a tie goes to the larger label (classes sorted)."""
-    counts = np.asarray(counts)
-    return int(np.flatnonzero(counts == counts.min())[-1])
 
 
 def _find(value, classes):
@@ -194,7 +187,7 @@ def _check_y_pred(y_pred, classes, n_samples, classes_name):
     y_pred = _check_1d(y_pred, "y_pred")
     _check_length(y_pred, "y_pred", n_samples)
     known = set(python_scalar(c) for c in classes)
-    unknown = [v for v in _unique(y_pred, "y_pred") if python_scalar(v) not in known]
+    unknown = [v for v in sorted_labels(y_pred, "y_pred") if python_scalar(v) not in known]
     if unknown:
         raise ValueError(
             f"y_pred contains labels that are not in {classes_name}: {_labels_repr(unknown)} "
@@ -439,7 +432,7 @@ def _minority_inputs(y_true, y_pred, sample_weight):
     y_pred = _check_1d(y_pred, "y_pred")
     _check_length(y_pred, "y_pred", y_true.shape[0])
     _check_sample_weight(sample_weight, y_true.shape[0])
-    return y_true, y_pred, python_scalar(classes[_minority_index(counts)])
+    return y_true, y_pred, python_scalar(classes[minority_index(counts)])
 
 
 _MINORITY_PARAMS = {
@@ -602,10 +595,10 @@ def _scorer_minority_average_precision(y_true, y_score, *, sample_weight=None):
             "the binary 'average_precision' scorer got multiclass data; use "
             "get_imbalanced_scorers(multiclass=True)."
         )
-    minority_index = _minority_index(counts)
-    if minority_index == 0:
+    minority = minority_index(counts)
+    if minority == 0:
         y_score = -y_score
-    minority = python_scalar(classes[minority_index])
+    minority = python_scalar(classes[minority])
     return float(
         average_precision_score(
             y_true, y_score, pos_label=minority, sample_weight=sample_weight
@@ -631,14 +624,14 @@ def _check_classes(y_true, classes_in_y, labels):
     if labels is None:
         return classes_in_y, "y_true"
     labels = _check_1d(labels, "labels")
-    sorted_labels = _unique(labels, "labels")
-    if sorted_labels.shape[0] != labels.shape[0]:
+    in_order = sorted_labels(labels, "labels")
+    if in_order.shape[0] != labels.shape[0]:
         raise ValueError(f"labels contains duplicates: {_labels_repr(labels)}; list each once.")
-    if any(python_scalar(a) != python_scalar(b) for a, b in zip(labels, sorted_labels)):
+    if any(python_scalar(a) != python_scalar(b) for a, b in zip(labels, in_order)):
         raise ValueError(
             f"labels must be in sorted order, the column order of a 2-D y_score (as "
             f"predict_proba gives it); got {_labels_repr(labels)}, pass "
-            f"{_labels_repr(sorted_labels)} with the y_score columns in that order."
+            f"{_labels_repr(in_order)} with the y_score columns in that order."
         )
     known = set(python_scalar(c) for c in labels)
     missing = [c for c in classes_in_y if python_scalar(c) not in known]
@@ -773,7 +766,7 @@ def imbalanced_scores(
     classes, classes_name = _check_classes(y_true, classes_in_y, labels)
     sample_weight = _check_sample_weight(sample_weight, n_samples)
     if pos_label is None:
-        minority = python_scalar(classes_in_y[_minority_index(counts)])
+        minority = python_scalar(classes_in_y[minority_index(counts)])
     else:
         index = _find(pos_label, classes_in_y)
         if index is None:

@@ -47,8 +47,8 @@ from torch.utils.data import TensorDataset
 
 from ._skorch import LogitsClassifierMixin, Net, TensorBatches, silent, softmax, supports_fused
 from .losses import FocalLoss
-from .utils._torch import draw_seed, resolve_device, torch_seed
-from .utils._validation import encode_classification_target, validation_split
+from .utils._torch import resolve_device, torch_seed
+from .utils._validation import draw_seed, encode_classification_target, validation_split
 from .weights import compute_class_weights
 
 __all__ = ["FocalLossClassifier"]

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
+from .utils._validation import sorted_labels
+
 __all__ = ["compute_class_weights"]
 
 _STRATEGIES = ("balanced", "effective_number")
@@ -54,16 +56,6 @@ def _check_labels(y):
             "before computing class weights."
         )
     return y
-
-
-def _unique(values, name):
-    try:
-        return np.unique(values)
-    except TypeError as exc:
-        raise ValueError(
-            f"the labels in {name} cannot be sorted ({exc}); use labels of a single type, "
-            "e.g. all strings or all integers."
-        ) from exc
 
 
 def _check_beta(beta):
@@ -157,7 +149,7 @@ def compute_class_weights(y, strategy=None, *, classes=None, beta=0.999):
     """
     y = _check_labels(y)
     if classes is None:
-        classes = _unique(y, "y")
+        classes = sorted_labels(y, "y")
     else:
         classes = np.asarray(classes)
         if classes.ndim != 1 or classes.shape[0] == 0:
@@ -182,7 +174,7 @@ def compute_class_weights(y, strategy=None, *, classes=None, beta=0.999):
 
     # Encode the labels as indices into `classes`, so that labels of any type (e.g. strings
     # of digits, floats) reach scikit-learn as plain integers.
-    labels = _unique(y, "y")
+    labels = sorted_labels(y, "y")
     missing = [label for label in labels.tolist() if label not in index]
     if missing:
         raise ValueError(

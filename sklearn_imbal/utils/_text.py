@@ -113,6 +113,11 @@ def validate_texts(X, *, estimator_name, input_name="X"):
     return texts
 
 
+def unusable_texts(values):
+    """Positions of the entries that are not a non-blank string (empty, missing, other)."""
+    return [i for i, v in enumerate(values) if not isinstance(v, str) or not v.strip()]
+
+
 def _is_dataframe(X):
     """A pandas-like DataFrame, recognised without importing pandas."""
     return hasattr(X, "iloc") and hasattr(X, "columns") and getattr(X, "ndim", None) == 2

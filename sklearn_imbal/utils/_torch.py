@@ -2,7 +2,6 @@
 
 from contextlib import contextmanager
 
-import numpy as np
 import torch
 
 
@@ -26,11 +25,6 @@ def resolve_device(device):
             "use device='auto' (CUDA when present, else CPU) or device='cpu'."
         )
     return resolved
-
-
-def draw_seed(random_state):
-    """Draw a 31-bit torch seed from a :class:`numpy.random.RandomState`."""
-    return int(random_state.randint(np.iinfo(np.int32).max))
 
 
 @contextmanager

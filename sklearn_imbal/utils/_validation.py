@@ -1,4 +1,9 @@
-"""Input validation shared by the classifiers."""
+"""Validation rules shared by every module: labels, the minority class, seeds, splits.
+
+One home per rule: the minority class of a target is :func:`minority_index` /
+:func:`minority_label` everywhere (the report, the metrics, compare), so that no two
+parts of the library can name different minorities for the same labels.
+"""
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -8,6 +13,51 @@ from sklearn.utils.multiclass import check_classification_targets
 def python_scalar(value):
     """A numpy scalar as the matching Python object (``np.str_('a')`` -> ``'a'``)."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def sorted_labels(values, name):
+    """``np.unique(values)``, with a clear error for labels of mixed, unsortable types."""
+    try:
+        return np.unique(values)
+    except TypeError as exc:
+        raise ValueError(
+            f"the labels in {name} cannot be sorted ({exc}); use labels of a single type, "
+            "e.g. all strings or all integers."
+        ) from exc
+
+
+def minority_index(counts):
+    """Index of the least frequent class in ``counts`` (classes in sorted order).
+
+    The library's one minority rule: among classes tied for the smallest count, the
+    last one, i.e. the greatest label (for a balanced 0/1 target, 1, the usual positive
+    class).
+    """
+    counts = np.asarray(counts)
+    return int(np.flatnonzero(counts == counts.min())[-1])
+
+
+def minority_label(classes, counts):
+    """The minority class (:func:`minority_index`) as a Python scalar.
+
+    Parameters
+    ----------
+    classes : array-like of shape (n_classes,)
+        The sorted class labels.
+    counts : array-like of shape (n_classes,)
+        Number of samples of each class.
+
+    Returns
+    -------
+    label : object
+        The least frequent class; ties go to the greatest label.
+    """
+    return python_scalar(np.asarray(classes)[minority_index(counts)])
+
+
+def draw_seed(random_state):
+    """Draw a 31-bit seed (for torch, or an augmenter) from a :class:`numpy.random.RandomState`."""
+    return int(random_state.randint(np.iinfo(np.int32).max))
 
 
 def encode_classification_target(y, estimator_name):

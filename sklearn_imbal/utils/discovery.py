@@ -1,35 +1,35 @@
 """Discovery of the public estimators of sklearn-imbal (for the conformance suite)."""
 
 import inspect
-import pkgutil
-from importlib import import_module
 from operator import itemgetter
 
 from sklearn.base import BaseEstimator
 
 import sklearn_imbal
 
-_SKIPPED_MODULES = {"tests", "utils", "benchmarks", "demo", "__main__"}
-
 
 def all_estimators():
     """Return ``(name, class)`` for every public estimator of ``sklearn_imbal``.
 
-    Walks the package's public modules (no leading underscore) and keeps the
-    non-abstract :class:`~sklearn.base.BaseEstimator` subclasses that they define
-    themselves, sorted by name. Importing the modules is cheap by design: heavy
-    dependencies (transformers) are imported only when an estimator is fitted.
+    The public names are those the package exports (``sklearn_imbal.__all__``, loaded
+    lazily) and those its public subpackages re-export (their ``__all__``); a class
+    counts when it is a non-abstract :class:`~sklearn.base.BaseEstimator` subclass
+    defined in sklearn-imbal. Sorted by name.
     """
+    from importlib import import_module
+
     found = {}
-    for module_info in pkgutil.walk_packages(sklearn_imbal.__path__, "sklearn_imbal."):
-        parts = module_info.name.split(".")[1:]
-        if any(part.startswith("_") or part in _SKIPPED_MODULES for part in parts):
-            continue
-        module = import_module(module_info.name)
-        for name, obj in inspect.getmembers(module, inspect.isclass):
+    modules = [sklearn_imbal] + [
+        import_module(f"sklearn_imbal.{name}")
+        for name in ("calibration", "compare", "neural", "sampling", "text", "threshold")
+    ]
+    for module in modules:
+        for name in getattr(module, "__all__", ()):
+            obj = getattr(module, name)
             if (
-                issubclass(obj, BaseEstimator)
-                and obj.__module__ == module.__name__
+                inspect.isclass(obj)
+                and issubclass(obj, BaseEstimator)
+                and obj.__module__.startswith("sklearn_imbal.")
                 and not name.startswith("_")
                 and not inspect.isabstract(obj)
             ):

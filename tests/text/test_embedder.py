@@ -25,8 +25,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklearn_imbal import text as text_module
-from sklearn_imbal.text import TransformerEmbedder, _SavedModule
+from sklearn_imbal.text import TransformerEmbedder, _hub
+from sklearn_imbal.text._embedder import _SavedModule
 from sklearn_imbal.utils._test_common.tiny_bert import support_ticket_corpus
 from sklearn_imbal.utils._text import validate_texts
 
@@ -303,7 +303,7 @@ def test_loaded_models_are_shared_through_the_process_cache(tiny_bert_path):
     # Models still held by a fitted embedder stay shared beyond the LRU's two entries.
     for layers in (1, 2, 3):
         embedder(tiny_bert_path, model_kwargs={"num_hidden_layers": layers}).fit(TEXTS)
-    assert len(text_module._recent_models) <= text_module._MODEL_CACHE_SIZE
+    assert len(_hub._recent_models) <= _hub.MODEL_CACHE_SIZE
     assert clone(first).fit(TEXTS).model_ is first.model_
 
 
@@ -341,7 +341,7 @@ def test_missing_model_gives_a_clear_error_without_network(
     (hub_cache / "models--acme--tiny-bert" / "refs").mkdir()
     (hub_cache / "models--acme--tiny-bert" / "refs" / "main").write_text("0123abcd")
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(hub_cache))
-    text_module._clear_model_cache()
+    _hub.clear_model_cache()
     by_name = embedder("acme/tiny-bert").fit(TEXTS)
     assert by_name.model_path_ == os.path.realpath(snapshot)
     np.testing.assert_array_equal(

@@ -21,6 +21,8 @@ from sklearn.utils._plotting import (
 )
 from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
+from ._sweep import threshold_sweep
+
 __all__ = ["ThresholdCurveDisplay"]
 
 # Keys that every binary ``cv_results_`` of ThresholdTunedClassifier(store_cv_results=True) has
@@ -419,8 +421,6 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
         ('Decision threshold', 'F1')
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        from sklearn_imbal.threshold import threshold_sweep
-
         check_is_fitted(estimator)
         n_classes = len(getattr(estimator, "classes_", ()))
         if n_classes != 2:

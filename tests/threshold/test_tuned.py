@@ -39,7 +39,8 @@ from sklearn.svm import LinearSVC
 from sklearn.utils import get_tags
 
 from sklearn_imbal import ThresholdTunedClassifier
-from sklearn_imbal.threshold import _class_flip_confusions, threshold_sweep
+from sklearn_imbal.threshold import threshold_sweep
+from sklearn_imbal.threshold._sweep import class_flip_confusions
 
 
 @pytest.fixture(scope="module")
@@ -256,7 +257,7 @@ def test_multiclass_flip_confusions_match_direct_argmax():
     weights = rng.uniform(0.5, 1.5, size=400)
     class_weights = np.array([1.0, 0.7, 1.3])
     candidates = np.array([0.05, 0.4, 0.9, 1.7, 5.0])
-    confusion, _ = _class_flip_confusions(y, proba, weights, class_weights, 1, candidates, 3)
+    confusion, _ = class_flip_confusions(y, proba, weights, class_weights, 1, candidates, 3)
     for c, matrix in zip(candidates, confusion):
         w = class_weights.copy()
         w[1] = c

@@ -13,11 +13,9 @@ from sklearn_imbal.compare import (
     TECHNIQUES,
     ComparisonResult,
     DataError,
-    _Builder,
-    _EmbeddingStore,
-    _tuning_scorer,
     compare_techniques,
 )
+from sklearn_imbal.compare._techniques import Builder, EmbeddingStore, tuning_scorer
 from sklearn_imbal.datasets import load_vader_tweets
 from sklearn_imbal.metrics import imbalanced_scores
 
@@ -163,10 +161,10 @@ def test_resampling_happens_in_training_folds_only(tiny_bert_path):
     X = np.asarray(X, dtype=object).reshape(-1, 1)
     train, test = train_test_split(np.arange(len(y)), stratify=y, random_state=0)
     embedder = TransformerEmbedder(tiny_bert_path).fit(["a"])
-    store = _EmbeddingStore(embedder)
-    builder = _Builder("embeddings", random_state=0, augmenter=None, augmentation_ratio=0.5,
-                       tuning=_tuning_scorer("mcc", 1, True), minority=1, binary=True,
-                       store=store)
+    store = EmbeddingStore(embedder)
+    builder = Builder("embeddings", random_state=0, augmenter=None, augmentation_ratio=0.5,
+                      tuning=tuning_scorer("mcc", 1, True), minority=1, binary=True,
+                      store=store)
     n_major, n_minor = np.bincount(y[train])
     for name, expected in [("random_oversampling", {0: n_major, 1: n_major}),
                            ("random_undersampling", {0: n_minor, 1: n_minor})]:

@@ -1,59 +1,5 @@
-"""Decision rules tuned by cross-validation: thresholds, class weights and costs.
+"""ThresholdTunedClassifier: a decision rule (threshold, class weights, costs) tuned by CV."""
 
-Design
-------
-:class:`ThresholdTunedClassifier` wraps any classifier. ``fit`` collects out-of-fold
-responses of the wrapped estimator (``cv``: k folds, one stratified split for a
-fractional ``cv``, or none for a prefitted / ``FrozenEstimator`` model), chooses a
-decision rule on them, and refits the estimator on all the data (``refit=False``:
-keeps the model of a fractional ``cv``'s single split, or averages the k fold models,
-cross-fit bagging, so that an expensive model is not trained once more). Three rules:
-
-Binary threshold
-    Predict the positive class when its score (probability or decision function)
-    is ``>= best_threshold_``. With ``thresholds="auto"`` the candidates are *every*
-    place where a prediction can change: the midpoints between consecutive unique
-    out-of-fold scores, plus one threshold below and one above them all. For each
-    fold the scorer is evaluated exactly at every candidate; the chosen threshold
-    maximises the mean over folds (ties: the middle of the tied candidates), so
-    ``best_score_`` is comparable with ``cross_val_score``. scikit-learn's
-    ``TunedThresholdClassifierCV`` instead interpolates each fold's curve onto a
-    grid of 100 thresholds.
-
-Multiclass class weights
-    Predict ``argmax_k w_k * p_k``. Coordinate ascent from ``w = 1`` (plain argmax):
-    for one class ``k`` with the others fixed, sample ``i`` switches to ``k`` exactly
-    when ``w_k > max_{j != k} w_j p_ij / p_ik``, so the exact candidates for ``w_k``
-    are the midpoints between consecutive such ratios; every candidate is scored,
-    the best is kept only if it *strictly* improves the mean fold score, and sweeps
-    over the classes repeat until none improves (at most ``max_iter`` sweeps). The
-    result is never worse than argmax on the tuning data. Candidates are thinned
-    to ``max_candidates`` quantiles per coordinate on large data.
-
-Cost matrix
-    ``cost_matrix[i, j]`` is the cost of predicting class ``j`` when the truth is
-    ``i``; the prediction minimises the expected cost ``sum_i p_i cost[i, j]``
-    under ``predict_proba`` (the Bayes rule). Nothing is tuned; ``best_score_`` is
-    minus the mean cost of the rule on the out-of-fold predictions.
-
-Scoring every candidate exactly
-    For each candidate rule the weighted confusion matrix of every fold is obtained
-    from cumulative sums over the samples sorted by the value at which their
-    prediction changes: ``O(n log n + T K^2)`` for ``T`` candidates, instead of
-    re-predicting and re-scoring ``T`` times. Scorers made of scikit-learn's
-    confusion-matrix metrics (F1, F-beta, precision, recall, Jaccard, MCC,
-    balanced accuracy, accuracy, with their ``average``, ``beta``,
-    ``zero_division`` and ``adjusted`` options) are evaluated vectorised on those
-    matrices. Any other label-based scorer is called on ``K^2`` pseudo-samples
-    weighted by the confusion matrix, which is exact for every metric that is a
-    function of the (weighted) confusion matrix; a scorer whose metric takes no
-    ``sample_weight`` is called on the real predictions at up to
-    ``max_candidates`` candidates. Scorers that rank scores (ROC AUC, average
-    precision, log loss) do not depend on the decision rule and are rejected.
-"""
-
-import inspect
-import numbers
 from numbers import Integral, Real
 
 import numpy as np
@@ -65,17 +11,8 @@ from sklearn.base import (
     _fit_context,
     clone,
 )
-from sklearn.metrics import (
-    accuracy_score,
-    balanced_accuracy_score,
-    check_scoring,
-    f1_score,
-    fbeta_score,
-    jaccard_score,
-    matthews_corrcoef,
-    precision_score,
-    recall_score,
-)
+from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import check_scoring
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
 from sklearn.utils import _safe_indexing, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
@@ -93,422 +30,20 @@ from sklearn.utils.validation import (
     column_or_1d,
 )
 
-from ._threshold_plot import ThresholdCurveDisplay
-from .utils._validation import encode_classification_target
+from ..utils._validation import encode_classification_target
+from ._sweep import (
+    ConfusionScorer,
+    binary_confusions,
+    candidate_thresholds,
+    direct_curve,
+    positive_index,
+    resolve_scorer,
+    safe_divide,
+    tie_break,
+    tune_class_weights,
+)
 
-__all__ = ["ThresholdTunedClassifier", "ThresholdCurveDisplay", "threshold_sweep"]
-
-
-# --------------------------------------------------------------------------- scorers
-def _resolve_scorer(scoring, default):
-    """A scikit-learn ``_Scorer`` for ``scoring``, rejecting threshold-free scorers."""
-    name = scoring if isinstance(scoring, str) else None
-    scorer = check_scoring(None, scoring=default if scoring is None else scoring)
-    if not all(hasattr(scorer, attr) for attr in ("_score_func", "_sign", "_kwargs")):
-        raise TypeError(
-            f"scoring={scoring!r} must be a scorer name (e.g. 'f1', 'matthews_corrcoef') "
-            "or a scorer made with sklearn.metrics.make_scorer from a metric of "
-            "(y_true, y_pred); a plain callable cannot be evaluated at each threshold."
-        )
-    response = scorer._response_method
-    if response != "predict" and not (isinstance(response, (list, tuple))
-                                      and list(response) == ["predict"]):
-        raise ValueError(
-            f"scoring={name or scorer!r} scores continuous predictions "
-            f"(response_method={response!r}): a ranking metric such as ROC AUC or average "
-            "precision does not depend on the decision threshold, so it cannot choose one. "
-            "Use a metric of predicted labels: 'f1', 'f1_macro', 'matthews_corrcoef', "
-            "'balanced_accuracy', or make_scorer(fbeta_score, beta=2)."
-        )
-    return scorer
-
-
-def _safe_divide(numerator, denominator, zero_division):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = numerator / denominator
-    if np.isscalar(zero_division) and not isinstance(zero_division, str):
-        fill = float(zero_division)
-    else:  # "warn" (the default) scores 0, as scikit-learn does
-        fill = 0.0
-    return np.where(denominator == 0, fill, out)
-
-
-def _counts(confusion):
-    """Per-class tp, predicted (column) and true (row) totals of (T, K, K) matrices."""
-    tp = np.diagonal(confusion, axis1=1, axis2=2)
-    return tp, confusion.sum(axis=1), confusion.sum(axis=2)
-
-
-def _average(per_class, support, present, average):
-    if average == "macro":
-        return (per_class * present).sum(axis=1) / np.maximum(present.sum(axis=1), 1)
-    # weighted
-    return _safe_divide((per_class * support).sum(axis=1), support.sum(axis=1), 0.0)
-
-
-def _fbeta_family(kind):
-    """Vectorised precision / recall / F-beta / Jaccard on (T, K, K) confusion matrices."""
-
-    def metric(confusion, pos, kwargs):
-        beta = kwargs.get("beta", 1.0)
-        average = kwargs.get("average", "binary")
-        zero_division = kwargs.get("zero_division", "warn")
-        tp, predicted, true = _counts(confusion)
-        if kind == "precision":
-            per_class = _safe_divide(tp, predicted, zero_division)
-        elif kind == "recall":
-            per_class = _safe_divide(tp, true, zero_division)
-        elif kind == "jaccard":
-            per_class = _safe_divide(tp, predicted + true - tp, zero_division)
-        else:
-            b2 = beta * beta
-            per_class = _safe_divide((1 + b2) * tp, b2 * true + predicted, zero_division)
-        if average == "binary":
-            if confusion.shape[1] != 2:
-                raise ValueError(
-                    "This scoring uses average='binary', which needs two classes; for "
-                    "multiclass targets use e.g. scoring='f1_macro' or 'f1_weighted'."
-                )
-            return per_class[:, pos]
-        if average == "micro":
-            total_tp, total = tp.sum(axis=1), confusion.sum(axis=(1, 2))
-            if kind == "jaccard":
-                return _safe_divide(total_tp, 2 * total - total_tp, zero_division)
-            return _safe_divide(total_tp, total, zero_division)
-        present = (true + predicted) > 0
-        return _average(per_class, true, present, average)
-
-    return metric
-
-
-def _mcc(confusion, pos, kwargs):
-    tp, predicted, true = _counts(confusion)
-    n = confusion.sum(axis=(1, 2))
-    correct = tp.sum(axis=1)
-    cov_ytyp = correct * n - (predicted * true).sum(axis=1)
-    cov_ypyp = n * n - (predicted * predicted).sum(axis=1)
-    cov_ytyt = n * n - (true * true).sum(axis=1)
-    return _safe_divide(cov_ytyp, np.sqrt(cov_ytyt * cov_ypyp), 0.0)
-
-
-def _balanced_accuracy(confusion, pos, kwargs):
-    tp, _, true = _counts(confusion)
-    present = true > 0
-    score = (_safe_divide(tp, true, 0.0) * present).sum(axis=1) / np.maximum(
-        present.sum(axis=1), 1
-    )
-    if kwargs.get("adjusted", False):
-        chance = 1 / np.maximum(present.sum(axis=1), 1)
-        score = (score - chance) / (1 - chance)
-    return score
-
-
-def _accuracy(confusion, pos, kwargs):
-    tp, _, _ = _counts(confusion)
-    correct = tp.sum(axis=1)
-    if kwargs.get("normalize", True):
-        return _safe_divide(correct, confusion.sum(axis=(1, 2)), 0.0)
-    return correct
-
-
-# Metric -> (vectorised implementation, keyword arguments it understands).
-_VECTORISED = {
-    f1_score: (_fbeta_family("fbeta"), {"average", "zero_division", "pos_label"}),
-    fbeta_score: (_fbeta_family("fbeta"), {"beta", "average", "zero_division", "pos_label"}),
-    precision_score: (_fbeta_family("precision"), {"average", "zero_division", "pos_label"}),
-    recall_score: (_fbeta_family("recall"), {"average", "zero_division", "pos_label"}),
-    jaccard_score: (_fbeta_family("jaccard"), {"average", "zero_division", "pos_label"}),
-    matthews_corrcoef: (_mcc, set()),
-    balanced_accuracy_score: (_balanced_accuracy, {"adjusted"}),
-    accuracy_score: (_accuracy, {"normalize"}),
-}
-
-
-class _ConfusionScorer:
-    """Scores (T, K, K) weighted confusion matrices the way ``scorer`` scores labels."""
-
-    def __init__(self, scorer, classes, pos_index):
-        self.scorer = scorer
-        self.classes = classes
-        self.pos_index = pos_index
-        func, kwargs = scorer._score_func, dict(scorer._kwargs)
-        known = _VECTORISED.get(func)
-        if known is not None and set(kwargs) <= known[1] and kwargs.get("average") != "samples":
-            self.kind = "vectorised"
-            self._metric = known[0]
-        elif "sample_weight" in inspect.signature(func).parameters:
-            self.kind = "weighted"
-        else:
-            self.kind = "direct"
-        self.kwargs = kwargs
-
-    def __call__(self, confusion):
-        sign = self.scorer._sign
-        if self.kind == "vectorised":
-            return sign * np.asarray(
-                self._metric(confusion, self.pos_index, self.kwargs), dtype=np.float64
-            )
-        n_classes = confusion.shape[1]
-        y_true = np.repeat(self.classes, n_classes)
-        y_pred = np.tile(self.classes, n_classes)
-        return sign * np.array([
-            self.scorer._score_func(
-                y_true, y_pred, sample_weight=matrix.ravel(), **self.kwargs
-            )
-            for matrix in confusion
-        ], dtype=np.float64)
-
-    def score_labels(self, y_true, y_pred, sample_weight):
-        kwargs = dict(self.kwargs)
-        if sample_weight is not None:
-            kwargs["sample_weight"] = sample_weight
-        return self.scorer._sign * self.scorer._score_func(y_true, y_pred, **kwargs)
-
-
-# --------------------------------------------------------------------------- sweeps
-# Multiclass candidates per class weight for scorers that are not vectorised.
-_MAX_CALLED_CANDIDATES = 100
-
-
-def _tie_break(scores):
-    """Index of the maximum; among tied maxima, the middle one (the most robust)."""
-    best = np.flatnonzero(scores >= np.nanmax(scores) - 1e-12)
-    return int(best[len(best) // 2])
-
-
-def _candidate_thresholds(scores, thresholds):
-    if isinstance(thresholds, str):  # "auto": every place a prediction can change
-        unique = np.unique(scores)
-        inner = (unique[:-1] + unique[1:]) / 2
-        return np.concatenate([[unique[0]], inner, [np.nextafter(unique[-1], np.inf)]])
-    if isinstance(thresholds, numbers.Integral):
-        return np.linspace(scores.min(), scores.max(), num=int(thresholds))
-    return np.sort(np.asarray(thresholds, dtype=np.float64))
-
-
-def _binary_confusions(y_pos, y_score, weights, thresholds, pos_index=1):
-    """(T, 2, 2) confusion matrices at each threshold (positive when score >= it).
-
-    Rows are true classes and columns predicted ones, in ``classes_`` order, where
-    the positive class sits at ``pos_index``.
-    """
-    # Sample i is predicted positive for thresholds t_j <= score_i, i.e. j < last_i.
-    last = np.searchsorted(thresholds, y_score, side="right")
-    n_thresholds = thresholds.shape[0]
-    pos_w = np.bincount(last, weights=weights * y_pos, minlength=n_thresholds + 1)
-    neg_w = np.bincount(last, weights=weights * (1 - y_pos), minlength=n_thresholds + 1)
-    # Positive predictions at threshold j: samples whose last > j.
-    tp = np.cumsum(pos_w[::-1])[::-1][1:]
-    fp = np.cumsum(neg_w[::-1])[::-1][1:]
-    fn = pos_w.sum() - tp
-    tn = neg_w.sum() - fp
-    confusion = np.stack([np.stack([tn, fp], axis=1), np.stack([fn, tp], axis=1)], axis=1)
-    return confusion if pos_index == 1 else confusion[:, ::-1, ::-1]
-
-
-def _direct_curve(confusion_scorer, y_true, predict_at, weights, n_candidates):
-    """Score real predictions at each candidate (metrics without sample_weight)."""
-    sample_weight = None if np.all(weights == 1) else weights
-    return np.array([
-        confusion_scorer.score_labels(y_true, predict_at(c), sample_weight)
-        for c in range(n_candidates)
-    ])
-
-
-def threshold_sweep(y_true, y_score, *, scoring="f1", pos_label=None, thresholds="auto",
-                    sample_weight=None):
-    """Score a binary decision threshold at every candidate, exactly.
-
-    Predicting ``pos_label`` when ``y_score >= threshold``, compute the value of
-    ``scoring`` at every candidate threshold. With ``thresholds="auto"`` the
-    candidates are all the places where a prediction changes (midpoints between
-    consecutive unique scores, plus one below and one above them all), so the
-    maximum of the returned curve is the best threshold on this data.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        True labels of a binary problem.
-    y_score : array-like of shape (n_samples,)
-        Scores of the positive class (probabilities or decision values).
-    scoring : str or scorer, default="f1"
-        A metric of predicted labels: a scorer name or a ``make_scorer`` object.
-        Ranking scorers (``"roc_auc"``, ``"average_precision"``) are rejected.
-    pos_label : int, str or None, default=None
-        The positive class; ``None`` takes the scorer's ``pos_label`` if it sets one,
-        else the greater of the two labels.
-    thresholds : "auto", int or array-like, default="auto"
-        ``"auto"``: every place a prediction changes; an int: that many evenly spaced
-        thresholds between the lowest and highest score; an array: those thresholds.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights, passed on to the metric.
-
-    Returns
-    -------
-    thresholds : ndarray of shape (n_thresholds,)
-        The candidate thresholds, ascending.
-    scores : ndarray of shape (n_thresholds,)
-        The score at each threshold (greater is better: scorers made with
-        ``greater_is_better=False`` are negated, as scikit-learn's scorers are).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from sklearn_imbal.threshold import threshold_sweep
-    >>> y = np.array([0, 0, 0, 0, 1, 1])
-    >>> score = np.array([0.1, 0.2, 0.3, 0.6, 0.4, 0.9])
-    >>> thresholds, f1 = threshold_sweep(y, score, scoring="f1")
-    >>> thresholds.round(3)
-    array([0.1 , 0.15, 0.25, 0.35, 0.5 , 0.75, 0.9 ])
-    >>> f1.round(3)
-    array([0.5  , 0.571, 0.667, 0.8  , 0.5  , 0.667, 0.   ])
-    """
-    y_true = np.asarray(y_true)
-    y_score = np.asarray(y_score, dtype=np.float64)
-    if y_true.shape[0] != y_score.shape[0] or y_score.ndim != 1:
-        raise ValueError(
-            f"y_true and y_score must be 1-D of the same length, got {y_true.shape} and "
-            f"{y_score.shape}; y_score is the score of the positive class."
-        )
-    classes = np.unique(y_true)
-    if classes.shape[0] != 2:
-        raise ValueError(f"threshold_sweep needs two classes in y_true, got {classes.tolist()}.")
-    scorer = _resolve_scorer(scoring, "f1")
-    pos_index = _positive_index(classes, pos_label, scorer)
-    weights = np.ones_like(y_score) if sample_weight is None else np.asarray(
-        sample_weight, dtype=np.float64)
-    candidates = _candidate_thresholds(y_score, thresholds)
-    y_pos = (y_true == classes[pos_index]).astype(np.float64)
-    confusion_scorer = _ConfusionScorer(scorer, classes, pos_index)
-    if confusion_scorer.kind == "direct":
-        def predict_at(c):
-            return np.where(y_score >= candidates[c], classes[pos_index], classes[1 - pos_index])
-        scores = _direct_curve(confusion_scorer, y_true, predict_at, weights, len(candidates))
-    else:
-        scores = confusion_scorer(
-            _binary_confusions(y_pos, y_score, weights, candidates, pos_index))
-    return candidates, scores
-
-
-def _positive_index(classes, pos_label, scorer=None):
-    if pos_label is None and scorer is not None:
-        pos_label = scorer._kwargs.get("pos_label")
-    if pos_label is None:
-        return 1
-    matches = np.flatnonzero(classes == pos_label)
-    if matches.size == 0:
-        raise ValueError(
-            f"pos_label={pos_label!r} is not one of the classes {classes.tolist()}; pass "
-            "the label of the class whose score the threshold applies to."
-        )
-    return int(matches[0])
-
-
-def _weight_candidates(ratios, current, max_candidates):
-    """Candidate values of one class weight: midpoints between the switching ratios."""
-    finite = np.unique(ratios[np.isfinite(ratios) & (ratios > 0)])
-    if finite.size == 0:
-        return np.array([current])
-    if finite.size > max_candidates:
-        finite = np.unique(np.quantile(finite, np.linspace(0, 1, max_candidates)))
-    inner = np.sqrt(finite[:-1] * finite[1:])  # geometric midpoints: weights are ratios
-    return np.unique(np.concatenate([[finite[0] / 2], inner, [finite[-1] * 2], [current]]))
-
-
-def _class_flip_confusions(y_enc, proba, weights, class_weights, k, candidates, n_classes):
-    """(T, K, K) confusion matrices when class ``k``'s weight takes each candidate value."""
-    others = proba * class_weights
-    others[:, k] = -np.inf
-    best_other = others.argmax(axis=1)
-    best_value = others[np.arange(len(y_enc)), best_other]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(proba[:, k] > 0, best_value / proba[:, k], np.inf)
-    # Sample i is predicted k when w_k > ratio_i: from the first candidate above it.
-    first = np.searchsorted(candidates, ratio, side="right")
-    n_candidates = candidates.shape[0]
-    cells = n_classes * n_classes
-    base = np.bincount(y_enc * n_classes + best_other, weights=weights, minlength=cells)
-    delta = np.zeros((n_candidates + 1, cells))
-    np.add.at(delta, (first, y_enc * n_classes + best_other), -weights)
-    np.add.at(delta, (first, y_enc * n_classes + k), weights)
-    confusion = base + np.cumsum(delta, axis=0)[:n_candidates]
-    return confusion.reshape(n_candidates, n_classes, n_classes), ratio
-
-
-def _tune_class_weights(y_enc, proba, weights, folds, confusion_scorer, n_classes,
-                        max_iter, max_candidates):
-    """Coordinate ascent on per-class weights.
-
-    Returns the weights, the fold scores at them and at argmax, the history of
-    improvements ``(sweep, class, weights, mean score)`` and the number of sweeps.
-    """
-    class_weights = np.ones(n_classes)
-
-    def fold_scores(w):
-        pred = np.argmax(proba * w, axis=1)
-        out = []
-        for fold in folds:
-            cm = np.bincount(y_enc[fold] * n_classes + pred[fold], weights=weights[fold],
-                             minlength=n_classes * n_classes)
-            if confusion_scorer.kind == "direct":
-                out.append(confusion_scorer.score_labels(
-                    confusion_scorer.classes[y_enc[fold]], confusion_scorer.classes[pred[fold]],
-                    None if np.all(weights[fold] == 1) else weights[fold]))
-            else:
-                out.append(confusion_scorer(cm.reshape(1, n_classes, n_classes))[0])
-        return np.array(out)
-
-    if confusion_scorer.kind != "vectorised":
-        # Each candidate costs a call of the metric: keep the sweep affordable.
-        max_candidates = min(max_candidates, _MAX_CALLED_CANDIDATES)
-    current = fold_scores(class_weights)
-    argmax_scores = current.copy()
-    history = [(0, None, class_weights.copy(), float(current.mean()))]
-    n_sweeps = 0
-    for sweep in range(1, max_iter + 1):
-        n_sweeps = sweep
-        improved = False
-        for k in range(n_classes):
-            curves = []
-            candidates = None
-            for fold in folds:
-                if candidates is None:
-                    _, ratio = _class_flip_confusions(
-                        y_enc, proba, weights, class_weights, k, np.array([1.0]), n_classes)
-                    candidates = _weight_candidates(ratio, class_weights[k], max_candidates)
-                if confusion_scorer.kind == "direct":
-                    curves.append(_direct_weight_curve(
-                        confusion_scorer, y_enc[fold], proba[fold], weights[fold],
-                        class_weights, k, candidates))
-                else:
-                    confusion, _ = _class_flip_confusions(
-                        y_enc[fold], proba[fold], weights[fold], class_weights, k, candidates,
-                        n_classes)
-                    curves.append(confusion_scorer(confusion))
-            mean_curve = np.mean(curves, axis=0)
-            best = _tie_break(mean_curve)
-            if mean_curve[best] > current.mean() + 1e-12:
-                class_weights[k] = candidates[best]
-                current = np.array([curve[best] for curve in curves])
-                improved = True
-                history.append((sweep, k, class_weights.copy(), float(current.mean())))
-        if not improved:
-            break
-    class_weights /= class_weights.max()
-    return class_weights, current, argmax_scores, history, n_sweeps
-
-
-def _direct_weight_curve(confusion_scorer, y_enc, proba, weights, class_weights, k, candidates):
-    classes = confusion_scorer.classes
-    sample_weight = None if np.all(weights == 1) else weights
-    scores = []
-    for value in candidates:
-        w = class_weights.copy()
-        w[k] = value
-        pred = np.argmax(proba * w, axis=1)
-        scores.append(confusion_scorer.score_labels(classes[y_enc], classes[pred],
-                                                    sample_weight))
-    return np.array(scores)
+__all__ = ["ThresholdTunedClassifier"]
 
 
 # --------------------------------------------------------------------------- estimator
@@ -544,7 +79,7 @@ def _responses(estimator, X, response_method, classes):
 def _estimator_has(attr):
     def check(self):
         estimator = getattr(self, "estimator_", self.estimator)
-        if hasattr(estimator, "estimator") and type(estimator).__name__ == "FrozenEstimator":
+        if isinstance(estimator, FrozenEstimator):
             estimator = estimator.estimator
         return hasattr(estimator, attr)
 
@@ -620,7 +155,8 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
       coordinate ascent from ``w = 1`` (never worse than argmax on the tuning data);
     - with ``cost_matrix``: the prediction of minimum expected cost.
 
-    Read the module documentation of :mod:`sklearn_imbal.threshold` for the method.
+    The method, and how it differs from scikit-learn's grid, is described in
+    ``doc/threshold.md``.
 
     Parameters
     ----------
@@ -672,7 +208,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     max_candidates : int, default=1000
         Multiclass: candidate values scored per class weight and sweep (thinned by
         quantiles above that; at most 100 for scorers that are not vectorised, see
-        the module documentation); binary: the cap for scorers scored on real
+        ``doc/threshold.md``); binary: the cap for scorers scored on real
         predictions.
 
     Attributes
@@ -828,7 +364,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             )
         scorer = None
         if cost is None:
-            scorer = _resolve_scorer(self.scoring, "f1" if binary else "f1_macro")
+            scorer = resolve_scorer(self.scoring, "f1" if binary else "f1_macro")
         response_method = self._response_method(binary, cost)
         self.response_method_ = response_method
         routed = process_routing(self, "fit", **params)
@@ -870,7 +406,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
 
     def _response_method(self, binary, cost):
         estimator = self.estimator
-        if type(estimator).__name__ == "FrozenEstimator":
+        if isinstance(estimator, FrozenEstimator):
             estimator = estimator.estimator
         method = self.response_method
         if method == "auto":
@@ -892,7 +428,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     def _out_of_fold(self, X, y, y_enc, response_method, routed):
         """Fit what is needed; return (estimator_, list of fold indices, responses)."""
         n_samples = _num_samples(X)
-        prefit = self.cv == "prefit" or type(self.estimator).__name__ == "FrozenEstimator"
+        prefit = self.cv == "prefit" or isinstance(self.estimator, FrozenEstimator)
         if prefit:
             try:
                 check_is_fitted(self.estimator)
@@ -944,18 +480,18 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         return estimator, folds, responses
 
     def _fit_binary(self, y_enc, responses, weights, folds, scorer, results):
-        pos_index = _positive_index(self.classes_, self.pos_label, scorer)
+        pos_index = positive_index(self.classes_, self.pos_label, scorer)
         self.pos_label_ = self.classes_[pos_index]
         score = responses[:, pos_index] if responses.ndim == 2 else (
             responses if pos_index == 1 else -responses)
         tested = np.concatenate(folds)
-        candidates = _candidate_thresholds(score[tested], self.thresholds)
+        candidates = candidate_thresholds(score[tested], self.thresholds)
         if candidates.shape[0] < 2 or np.ptp(score[tested]) == 0:
             raise ValueError(
                 "The estimator gives the same score to every sample: there is no threshold "
                 "to tune. Check the estimator (is it fitted on both classes?)."
             )
-        confusion_scorer = _ConfusionScorer(scorer, self.classes_, pos_index)
+        confusion_scorer = ConfusionScorer(scorer, self.classes_, pos_index)
         y_pos = (y_enc == pos_index).astype(np.float64)
         if confusion_scorer.kind == "direct" and candidates.shape[0] > self.max_candidates:
             candidates = np.unique(np.quantile(candidates, np.linspace(0, 1,
@@ -968,22 +504,22 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 def predict_at(c, fold=fold):
                     return np.where(score[fold] >= candidates[c], labels[pos_index],
                                     labels[1 - pos_index])
-                curves.append(_direct_curve(confusion_scorer, self.classes_[y_enc[fold]],
-                                            predict_at, weights[fold], len(candidates)))
+                curves.append(direct_curve(confusion_scorer, self.classes_[y_enc[fold]],
+                                           predict_at, weights[fold], len(candidates)))
             else:
-                curves.append(confusion_scorer(_binary_confusions(
+                curves.append(confusion_scorer(binary_confusions(
                     y_pos[fold], score[fold], weights[fold], candidates, pos_index)))
         curves = np.asarray(curves)
         mean = curves.mean(axis=0)
-        best = _tie_break(mean)
+        best = tie_break(mean)
         self.best_threshold_ = float(candidates[best])
         self.best_score_ = float(mean[best])
         if self.store_cv_results:
-            pooled = _binary_confusions(y_pos[tested], score[tested], weights[tested], candidates)
+            pooled = binary_confusions(y_pos[tested], score[tested], weights[tested], candidates)
             tp, fp, fn = pooled[:, 1, 1], pooled[:, 0, 1], pooled[:, 1, 0]  # positive at 1
-            precision = _safe_divide(tp, tp + fp, 0.0)
-            recall = _safe_divide(tp, tp + fn, 0.0)
-            fold_best = np.array([candidates[_tie_break(curve)] for curve in curves])
+            precision = safe_divide(tp, tp + fp, 0.0)
+            recall = safe_divide(tp, tp + fn, 0.0)
+            fold_best = np.array([candidates[tie_break(curve)] for curve in curves])
             results.update(
                 thresholds=candidates, scores=curves, mean_score=mean,
                 std_score=curves.std(axis=0), best_index=best,
@@ -991,13 +527,13 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 fold_best_thresholds=fold_best,
                 fold_best_thresholds_std=float(fold_best.std()),
                 precision=precision, recall=recall,
-                f1=_safe_divide(2 * precision * recall, precision + recall, 0.0),
+                f1=safe_divide(2 * precision * recall, precision + recall, 0.0),
                 scoring=_scoring_name(self.scoring, "f1"), pos_label=self.pos_label_,
             )
 
     def _fit_multiclass(self, y_enc, proba, weights, folds, scorer, results):
-        confusion_scorer = _ConfusionScorer(scorer, self.classes_, None)
-        class_weights, fold_scores, argmax_scores, history, n_sweeps = _tune_class_weights(
+        confusion_scorer = ConfusionScorer(scorer, self.classes_, None)
+        class_weights, fold_scores, argmax_scores, history, n_sweeps = tune_class_weights(
             y_enc, proba, weights, folds, confusion_scorer, self.classes_.shape[0],
             self.max_iter, self.max_candidates)
         self.class_weights_ = class_weights

@@ -1,4 +1,4 @@
-"""Tests for sklearn_imbal._threshold_plot.ThresholdCurveDisplay."""
+"""Tests for sklearn_imbal.threshold.ThresholdCurveDisplay."""
 
 import sys
 
@@ -11,7 +11,7 @@ from sklearn.metrics import fbeta_score, make_scorer
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
-from sklearn_imbal._threshold_plot import ThresholdCurveDisplay
+from sklearn_imbal.threshold import ThresholdCurveDisplay
 from sklearn_imbal.threshold import ThresholdTunedClassifier, threshold_sweep
 
 matplotlib = pytest.importorskip("matplotlib")

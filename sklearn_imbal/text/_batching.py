@@ -1,21 +1,15 @@
-"""Private Hugging Face glue for training and prediction: tokenisation and batching.
+"""Tokenise once, pad each batch to its own longest text, batch by length.
 
-``transformers`` is imported inside functions only, so importing sklearn_imbal stays
-cheap. (Model resolution, offline, lives in :mod:`sklearn_imbal.text`.)
-
-Batching text without wasted work
----------------------------------
-Texts are tokenised once per call, without padding. :class:`TokenBatches` then
-forms batches and pads each one only to its own longest sequence (dynamic
-padding):
+The one padding path of the text estimators (training, prediction and embedding):
+texts are tokenised once per call, without padding; :func:`pad` pads a batch on the
+right to its longest sequence. :class:`TokenBatches` forms the batches:
 
 - training (``shuffle=True``): a new random permutation each epoch is cut into
   chunks of ``bucket_size`` batches; each chunk is sorted by length and cut into
-  batches, and the order of all batches is shuffled. Batches hold texts of similar
-  length (little padding) while every epoch sees a different mix (shuffled
-  buckets, not one fixed sort).
-- prediction: the dataset is built in length order, so consecutive batches have
-  near-equal lengths; the caller restores the original order.
+  batches, and the order of all batches is shuffled (little padding, a new mix
+  every epoch);
+- prediction: the dataset is built in length order (:func:`length_order`), so
+  consecutive batches have near-equal lengths; the caller restores the order.
 """
 
 import math
@@ -23,21 +17,7 @@ import math
 import numpy as np
 import torch
 
-
-def quietly(function, *args, **kwargs):
-    """Call a transformers function without its progress bars and info messages."""
-    from transformers.utils import logging as hf_logging
-
-    verbosity = hf_logging.get_verbosity()
-    bars = hf_logging.is_progress_bar_enabled()
-    hf_logging.set_verbosity_error()
-    hf_logging.disable_progress_bar()
-    try:
-        return function(*args, **kwargs)
-    finally:
-        hf_logging.set_verbosity(verbosity)
-        if bars:
-            hf_logging.enable_progress_bar()
+__all__ = ["TokenBatches", "TokenDataset", "length_order", "pad", "tokenize"]
 
 
 def tokenize(tokenizer, texts, max_length):
@@ -151,67 +131,3 @@ def length_order(input_ids):
     inverse = np.empty_like(order)
     inverse[order] = np.arange(len(order))
     return order, inverse
-
-
-# ----------------------------------------------------------------- prediction shortcut
-def supports_cls_shortcut(model):
-    """Whether :func:`cls_shortcut_logits` computes exactly what ``model`` computes.
-
-    Only for a plain ``BertForSequenceClassification`` (BERT, MiniLM and their
-    fine-tunes) with absolute positions, no decoder parts, a pooler and eager or SDPA
-    attention; any other model runs its own ``forward``.
-    """
-    config = getattr(model, "config", None)
-    return (
-        type(model).__name__ == "BertForSequenceClassification"
-        and config is not None
-        and getattr(config, "position_embedding_type", "absolute") in (None, "absolute")
-        and not getattr(config, "is_decoder", False)
-        and not getattr(config, "add_cross_attention", False)
-        and getattr(config, "_attn_implementation", "eager") in ("eager", "sdpa")
-        and getattr(model.bert, "pooler", None) is not None
-        and len(model.bert.encoder.layer) > 0
-    )
-
-
-def cls_shortcut_logits(model, input_ids, attention_mask):
-    """Logits of a BERT sequence classifier in eval mode, last layer run for ``[CLS]`` only.
-
-    The classification head reads one vector per text: the last layer's output at
-    the first token, through the pooler. In that last layer every token's keys and
-    values are needed, but the query, the attention output, its feed-forward block
-    and both LayerNorms only at the first token: the other rows are computed and then
-    thrown away. This runs the embeddings and all but the last layer as the model
-    does, then the last layer for the first token alone, which saves about 10/12 of
-    the last layer's matrix products (1/7 of all of them for a 6-layer model). The
-    result equals ``model(input_ids=..., attention_mask=...).logits`` up to float
-    rounding (tested); dropout is not applied, so call it only in eval mode.
-    """
-    bert = model.bert
-    hidden = bert.embeddings(input_ids=input_ids)
-    # Additive mask, (batch, 1, 1, keys): what eager and SDPA attention both accept.
-    blocked = (attention_mask[:, None, None, :] == 0)
-    additive = torch.zeros(blocked.shape, dtype=hidden.dtype, device=hidden.device)
-    additive = additive.masked_fill(blocked, torch.finfo(hidden.dtype).min)
-    layers = bert.encoder.layer
-    for layer in layers[:-1]:
-        output = layer(hidden, attention_mask=additive)
-        hidden = output[0] if isinstance(output, tuple) else output
-
-    last = layers[-1]
-    attention = last.attention.self
-    batch, n_heads = hidden.shape[0], attention.num_attention_heads
-
-    def heads(x):
-        return x.view(batch, x.shape[1], n_heads, -1).transpose(1, 2)
-
-    first = hidden[:, :1]
-    query = heads(attention.query(first))
-    key, value = heads(attention.key(hidden)), heads(attention.value(hidden))
-    context = torch.nn.functional.scaled_dot_product_attention(
-        query, key, value, attn_mask=additive.to(query.dtype))
-    context = context.transpose(1, 2).reshape(batch, 1, -1)
-    attended = last.attention.output(context, first)
-    top = last.output(last.intermediate(attended), attended)
-    pooled = bert.pooler(top)
-    return model.classifier(model.dropout(pooled))

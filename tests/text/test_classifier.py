@@ -14,7 +14,8 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 
-from sklearn_imbal import _hf
+from sklearn_imbal.text._batching import pad, tokenize
+from sklearn_imbal.text._classifier import cls_shortcut_logits, supports_cls_shortcut
 from sklearn_imbal import FocalLoss, LogitAdjustedLoss, ThresholdTunedClassifier
 from sklearn_imbal.sampling import TextAugmentationSampler
 from sklearn_imbal.text import TransformerClassifier
@@ -106,26 +107,26 @@ def test_prediction_order_and_batch_composition(fitted, data):
 @pytest.mark.parametrize("attention", ["sdpa", "eager"])
 def test_prediction_shortcut_equals_the_full_forward(tiny_bert_path, data, attention):
     """The [CLS]-only last layer gives the model's own logits, padding included."""
-    from transformers import AutoModelForSequenceClassification
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     texts, _ = data
     torch.manual_seed(0)
     model = AutoModelForSequenceClassification.from_pretrained(
         tiny_bert_path, num_labels=3, attn_implementation=attention).eval()
-    assert _hf.supports_cls_shortcut(model)
-    tokenizer = tiny(tiny_bert_path)._load_tokenizer()
-    batch = _hf.pad(_hf.tokenize(tokenizer, texts[:20], 32), tokenizer.pad_token_id)
+    assert supports_cls_shortcut(model)
+    tokenizer = AutoTokenizer.from_pretrained(tiny_bert_path)
+    batch = pad(tokenize(tokenizer, texts[:20], 32), tokenizer.pad_token_id)
     assert (batch["attention_mask"] == 0).any(), "the batch must contain padding"
     with torch.inference_mode():
         full = model(**batch).logits
-        short = _hf.cls_shortcut_logits(model, batch["input_ids"], batch["attention_mask"])
+        short = cls_shortcut_logits(model, batch["input_ids"], batch["attention_mask"])
     torch.testing.assert_close(short, full, atol=1e-5, rtol=1e-5)
 
 
 def test_fitted_predictions_use_the_shortcut_exactly(fitted, data):
     texts, _ = data
     model = fitted.net_.module_.model
-    assert _hf.supports_cls_shortcut(model)
+    assert supports_cls_shortcut(model)
     calls = []
     hook = model.register_forward_pre_hook(lambda module, args: calls.append(1))
     try:
@@ -133,8 +134,8 @@ def test_fitted_predictions_use_the_shortcut_exactly(fitted, data):
     finally:
         hook.remove()
     assert not calls, "prediction ran the full forward instead of the shortcut"
-    batch = _hf.pad(_hf.tokenize(fitted.tokenizer_, texts, fitted.max_length_),
-                    fitted.tokenizer_.pad_token_id)
+    batch = pad(tokenize(fitted.tokenizer_, texts, fitted.max_length_),
+                fitted.tokenizer_.pad_token_id)
     with torch.inference_mode():
         full = torch.softmax(model(**batch).logits.double(), dim=1).numpy()
     np.testing.assert_allclose(proba, full, atol=1e-5)
@@ -143,11 +144,11 @@ def test_fitted_predictions_use_the_shortcut_exactly(fitted, data):
 def test_shortcut_only_for_plain_bert_classifiers(fitted):
     model = fitted.net_.module_.model
     subclass = type("MyBertForSequenceClassification", (type(model),), {})
-    assert not _hf.supports_cls_shortcut(model.bert)
-    assert not _hf.supports_cls_shortcut(torch.nn.Linear(2, 2))
+    assert not supports_cls_shortcut(model.bert)
+    assert not supports_cls_shortcut(torch.nn.Linear(2, 2))
     model.__class__ = subclass
     try:
-        assert not _hf.supports_cls_shortcut(model)
+        assert not supports_cls_shortcut(model)
     finally:
         model.__class__ = subclass.__bases__[0]
 

