@@ -194,7 +194,7 @@ def load_config(source):
     """The model config of a resolved folder or a model object."""
     if is_model_object(source):
         return source.config
-    return import_transformers().AutoConfig.from_pretrained(source)
+    return _from_pretrained(import_transformers().AutoConfig.from_pretrained, source)
 
 
 def concrete_device(device):
