@@ -62,7 +62,7 @@ def import_ours():
     except ImportError as exc:
         raise SystemExit(
             f"bench_threshold: cannot import sklearn_imbal.ThresholdTunedClassifier ({exc}).\n"
-            "It belongs in sklearn_imbal/threshold.py, re-exported from sklearn_imbal. "
+            "It lives in sklearn_imbal/threshold/_tuned.py, re-exported from sklearn_imbal. "
             "Run with --peer-only to benchmark scikit-learn's side alone."
         ) from exc
     return ThresholdTunedClassifier
