@@ -37,7 +37,7 @@ _LAZY = {
 }
 
 _SUBMODULES = {
-    "calibration", "cli", "compare", "datasets", "diagnostics", "losses", "metrics", "neural",
+    "calibration", "cli", "compare", "datasets", "diagnostics", "hf", "losses", "metrics", "neural",
     "sampling", "text", "threshold", "utils", "weights",
 }
 
