@@ -37,13 +37,14 @@ import warnings
 from numbers import Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, column_or_1d
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from .utils._sklearn import check_sample_weight, fit_context
 from .utils._validation import encode_classification_target
 from .weights import compute_class_weights
 
@@ -209,7 +210,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self.training_class_weight = training_class_weight
         self.target_prior = target_prior
 
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit the estimator and work out the correction.
 
@@ -234,7 +235,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self.classes_, y_enc = encode_classification_target(y, type(self).__name__)
         n_classes = self.classes_.shape[0]
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, y)
+            sample_weight = check_sample_weight(sample_weight, y)
             fit_params["sample_weight"] = sample_weight
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         fitted_classes = getattr(self.estimator_, "classes_", self.classes_)

@@ -188,7 +188,8 @@ def _texts(frame, name, path):
 
 def _stratified_sample(X, y, n, random_state):
     from sklearn.model_selection import train_test_split
-    from sklearn.utils import _safe_indexing
+
+    from .utils._sklearn import safe_indexing
 
     if n >= len(y):
         return X, y
@@ -199,7 +200,7 @@ def _stratified_sample(X, y, n, random_state):
         raise _UsageError(f"cannot draw a stratified sample of {n} rows ({exc}); use a "
                           "larger --sample") from None
     keep = np.sort(keep)
-    return _safe_indexing(X, keep), y[keep]
+    return safe_indexing(X, keep), y[keep]
 
 
 # --------------------------------------------------------------------------- commands

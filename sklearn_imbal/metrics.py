@@ -37,7 +37,6 @@ Design:
 import numbers
 
 import numpy as np
-from imblearn.metrics import geometric_mean_score
 from sklearn.metrics import (
     accuracy_score,
     average_precision_score,
@@ -796,6 +795,10 @@ def imbalanced_scores(
         scores["balanced_accuracy"] = balanced_accuracy_score(
             y_true, y_pred, sample_weight=sample_weight
         )
+        # imported here: imbalanced-learn (and the sklearn-compat it loads) costs about
+        # half a second, which ``import sklearn_imbal.metrics`` should not pay
+        from imblearn.metrics import geometric_mean_score
+
         scores["geometric_mean"] = geometric_mean_score(
             y_true, y_pred, labels=classes, sample_weight=sample_weight
         )

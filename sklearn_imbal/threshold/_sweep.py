@@ -20,21 +20,24 @@ from sklearn.metrics import (
     recall_score,
 )
 
+from ..utils._sklearn import scorer_parts
+
 __all__ = ["threshold_sweep"]
 
 
 # --------------------------------------------------------------------------- scorers
 def resolve_scorer(scoring, default):
-    """A scikit-learn ``_Scorer`` for ``scoring``, rejecting threshold-free scorers."""
+    """A scikit-learn scorer for ``scoring``, rejecting threshold-free scorers."""
     name = scoring if isinstance(scoring, str) else None
     scorer = check_scoring(None, scoring=default if scoring is None else scoring)
-    if not all(hasattr(scorer, attr) for attr in ("_score_func", "_sign", "_kwargs")):
+    parts = scorer_parts(scorer)
+    if parts is None:
         raise TypeError(
             f"scoring={scoring!r} must be a scorer name (e.g. 'f1', 'matthews_corrcoef') "
             "or a scorer made with sklearn.metrics.make_scorer from a metric of "
             "(y_true, y_pred); a plain callable cannot be evaluated at each threshold."
         )
-    response = scorer._response_method
+    response = parts[3]
     if response != "predict" and not (isinstance(response, (list, tuple))
                                       and list(response) == ["predict"]):
         raise ValueError(
@@ -152,22 +155,21 @@ class ConfusionScorer:
     """Scores (T, K, K) weighted confusion matrices the way ``scorer`` scores labels."""
 
     def __init__(self, scorer, classes, pos_index):
-        self.scorer = scorer
         self.classes = classes
         self.pos_index = pos_index
-        func, kwargs = scorer._score_func, dict(scorer._kwargs)
-        known = _VECTORISED.get(func)
-        if known is not None and set(kwargs) <= known[1] and kwargs.get("average") != "samples":
+        self.score_func, self.sign, self.kwargs, _ = scorer_parts(scorer)
+        known = _VECTORISED.get(self.score_func)
+        if (known is not None and set(self.kwargs) <= known[1]
+                and self.kwargs.get("average") != "samples"):
             self.kind = "vectorised"
             self._metric = known[0]
-        elif "sample_weight" in inspect.signature(func).parameters:
+        elif "sample_weight" in inspect.signature(self.score_func).parameters:
             self.kind = "weighted"
         else:
             self.kind = "direct"
-        self.kwargs = kwargs
 
     def __call__(self, confusion):
-        sign = self.scorer._sign
+        sign = self.sign
         if self.kind == "vectorised":
             return sign * np.asarray(
                 self._metric(confusion, self.pos_index, self.kwargs), dtype=np.float64
@@ -176,7 +178,7 @@ class ConfusionScorer:
         y_true = np.repeat(self.classes, n_classes)
         y_pred = np.tile(self.classes, n_classes)
         return sign * np.array([
-            self.scorer._score_func(
+            self.score_func(
                 y_true, y_pred, sample_weight=matrix.ravel(), **self.kwargs
             )
             for matrix in confusion
@@ -186,7 +188,7 @@ class ConfusionScorer:
         kwargs = dict(self.kwargs)
         if sample_weight is not None:
             kwargs["sample_weight"] = sample_weight
-        return self.scorer._sign * self.scorer._score_func(y_true, y_pred, **kwargs)
+        return self.sign * self.score_func(y_true, y_pred, **kwargs)
 
 
 # --------------------------------------------------------------------------- sweeps
@@ -316,7 +318,7 @@ def threshold_sweep(y_true, y_score, *, scoring="f1", pos_label=None, thresholds
 
 def positive_index(classes, pos_label, scorer=None):
     if pos_label is None and scorer is not None:
-        pos_label = scorer._kwargs.get("pos_label")
+        pos_label = scorer_parts(scorer)[2].get("pos_label")
     if pos_label is None:
         return 1
     matches = np.flatnonzero(classes == pos_label)

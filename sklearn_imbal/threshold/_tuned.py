@@ -4,32 +4,17 @@ from numbers import Integral, Real
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import (
-    BaseEstimator,
-    ClassifierMixin,
-    MetaEstimatorMixin,
-    _fit_context,
-    clone,
-)
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
-from sklearn.utils import _safe_indexing, get_tags, indexable
+from sklearn.utils import get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.metadata_routing import (
-    MetadataRouter,
-    MethodMapping,
-    _raise_for_params,
-    process_routing,
-)
+from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import (
-    _check_method_params,
-    _num_samples,
-    check_is_fitted,
-    column_or_1d,
-)
+from sklearn.utils.validation import check_is_fitted, column_or_1d
 
+from ..utils._sklearn import check_method_params, fit_context, raise_for_params, safe_indexing
 from ..utils._validation import encode_classification_target
 from ._sweep import (
     ConfusionScorer,
@@ -50,9 +35,9 @@ __all__ = ["ThresholdTunedClassifier"]
 def _fit_and_predict(estimator, X, y, train, test, fit_params, response_method, classes):
     """Fit a clone on ``train``; return its responses on ``test`` (columns: classes)."""
     if train is not None:
-        fit_params = _check_method_params(X, fit_params, indices=train)
-        estimator.fit(_safe_indexing(X, train), _safe_indexing(y, train), **fit_params)
-    X_test = _safe_indexing(X, test)
+        fit_params = check_method_params(X, fit_params, train)
+        estimator.fit(safe_indexing(X, train), safe_indexing(y, train), **fit_params)
+    X_test = safe_indexing(X, test)
     return estimator, _responses(estimator, X_test, response_method, classes)
 
 
@@ -330,7 +315,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self.max_candidates = max_candidates
 
     # ----------------------------------------------------------------- fitting
-    @_fit_context(prefer_skip_nested_validation=False)
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, **params):
         """Fit the estimator and tune the decision rule on out-of-fold predictions.
 
@@ -350,7 +335,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self : ThresholdTunedClassifier
             The fitted meta-estimator.
         """
-        _raise_for_params(params, self, "fit")
+        raise_for_params(params, self, "fit")
         X, y = indexable(X, y)
         y = column_or_1d(y, warn=True)
         self.classes_, y_enc = encode_classification_target(y, type(self).__name__)
@@ -427,7 +412,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
 
     def _out_of_fold(self, X, y, y_enc, response_method, routed):
         """Fit what is needed; return (estimator_, list of fold indices, responses)."""
-        n_samples = _num_samples(X)
+        n_samples = y.shape[0]  # indexable(X, y) checked that X has as many rows
         prefit = self.cv == "prefit" or isinstance(self.estimator, FrozenEstimator)
         if prefit:
             try:

@@ -144,6 +144,16 @@ def test_plain_callable_scoring_is_rejected(binary):
         ThresholdTunedClassifier(LogisticRegression(), scoring=f1_score).fit(X, y)
 
 
+def test_moved_scorer_internals_are_an_error_naming_the_scikit_learn_version(binary):
+    # A scorer's metric, sign and keywords are private: should a scikit-learn release
+    # move them, the error says so instead of failing in the middle of the sweep.
+    X, y = binary
+    scorer = make_scorer(fbeta_score, beta=2)
+    del scorer._kwargs
+    with pytest.raises(RuntimeError, match=f"scikit-learn {sklearn.__version__} no longer"):
+        ThresholdTunedClassifier(LogisticRegression(), scoring=scorer).fit(X, y)
+
+
 def test_binary_threshold_maximises_the_mean_fold_score(binary):
     X, y = binary
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
