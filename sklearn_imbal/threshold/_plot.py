@@ -5,25 +5,41 @@
 :class:`~sklearn.calibration.CalibrationDisplay`): the constructor only stores the curves,
 :meth:`~ThresholdCurveDisplay.plot` draws them, and the class methods
 :meth:`~ThresholdCurveDisplay.from_cv_results` and :meth:`~ThresholdCurveDisplay.from_estimator`
-compute them from a fitted :class:`sklearn_imbal.threshold.ThresholdTunedClassifier`.
-matplotlib is imported only when something is drawn.
+compute them from a fitted :class:`sklearn_imbal.threshold.ThresholdTunedClassifier`, and
+:meth:`~ThresholdCurveDisplay.from_predictions` from scores of any classifier. matplotlib is
+imported only when something is drawn.
 """
 
 import re
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
-from sklearn.utils._optional_dependencies import check_matplotlib_support
-from sklearn.utils._plotting import (
+from sklearn.utils.validation import check_consistent_length, check_is_fitted
+
+# The one place of this module's scikit-learn internals, which have no public replacement:
+# the base class of its binary curve Displays (axes, figure and name handling, an
+# estimator's response values) and its rules for score names and style keyword arguments,
+# so that this Display behaves as scikit-learn's do. The matplotlib check comes from
+# sklearn-compat, loaded at the first call (see ``utils/_sklearn``).
+from sklearn.utils._plotting import (  # isort: skip
     _BinaryClassifierCurveDisplayMixin,
     _validate_score_name,
     _validate_style_kwargs,
 )
-from sklearn.utils.validation import check_consistent_length, check_is_fitted
 
-from ._sweep import threshold_sweep
+from ..utils._validation import python_scalar
+from ._sweep import positive_index, resolve_scorer, threshold_sweep, tie_break
 
 __all__ = ["ThresholdCurveDisplay"]
+
+
+def check_matplotlib_support(caller):
+    """An ImportError naming ``caller`` when matplotlib is missing."""
+    from sklearn_compat.utils._optional_dependencies import check_matplotlib_support
+
+    check_matplotlib_support(caller)
+
 
 # Keys that every binary ``cv_results_`` of ThresholdTunedClassifier(store_cv_results=True) has
 # and that the plot cannot do without; "precision", "recall", "scoring" and "pos_label" are used
@@ -33,14 +49,15 @@ _REQUIRED_CV_KEYS = ("thresholds", "scores", "mean_score", "best_threshold", "be
 
 def _scoring_name(scoring):
     """The name of a scoring string, scorer object or score function, or None."""
-    if isinstance(scoring, str):
-        # cv_results_["scoring"] holds the repr of a scorer object: keep its metric's name
-        match = re.match(r"make_scorer\((\w+)", scoring)
-        return match.group(1) if match else scoring
     if scoring is None:
         return None
-    func = getattr(scoring, "_score_func", scoring)  # a scorer made by make_scorer
-    return getattr(func, "__name__", None)
+    if not isinstance(scoring, str):
+        if hasattr(scoring, "__name__"):  # a score function
+            return scoring.__name__
+        scoring = repr(scoring)  # a scorer object
+    # a scorer's repr, also in cv_results_["scoring"]: keep its metric's name
+    match = re.match(r"make_scorer\((\w+)", scoring)
+    return match.group(1) if match else scoring
 
 
 def _as_curve(values, name, n_thresholds):
@@ -460,33 +477,171 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
             pos_label=estimator.pos_label_,
             name=name,
         )
+        return cls.from_predictions(
+            y,
+            y_score,
+            scoring=estimator.scoring or "f1",
+            pos_label=pos_label,
+            sample_weight=sample_weight,
+            best_threshold=estimator.best_threshold_,
+            ax=ax,
+            name=name,
+            **kwargs,
+        )
 
-        scoring = estimator.scoring or "f1"
-        thresholds, scores = threshold_sweep(
-            y, y_score, scoring=scoring, pos_label=pos_label, sample_weight=sample_weight
+    @classmethod
+    def from_predictions(
+        cls,
+        y_true,
+        y_score,
+        *,
+        scoring="f1",
+        pos_label=None,
+        thresholds="auto",
+        sample_weight=None,
+        best_threshold=None,
+        folds=None,
+        score_name=None,
+        ax=None,
+        name=None,
+        **kwargs,
+    ):
+        """Plot the score of a binary classifier's predictions against the threshold.
+
+        The score curve is computed exactly with
+        :func:`~sklearn_imbal.threshold.threshold_sweep` (a sample is predicted positive when
+        its score is greater than or equal to the threshold), precision and recall of
+        ``pos_label`` at the same thresholds. With ``folds`` (e.g. out-of-fold scores of a
+        cross-validation), the score curve is the mean of one curve per fold, and precision and
+        recall are those of all the samples pooled.
+
+        Parameters
+        ----------
+        y_true : array-like of shape (n_samples,)
+            True binary labels.
+
+        y_score : array-like of shape (n_samples,)
+            Scores of the positive class: probabilities or decision values.
+
+        scoring : str or scorer, default="f1"
+            A metric of predicted labels: a scorer name or a
+            :func:`~sklearn.metrics.make_scorer` object (see
+            :func:`~sklearn_imbal.threshold.threshold_sweep`).
+
+        pos_label : int, float, bool or str, default=None
+            The positive class. If None, the scorer's ``pos_label`` if it sets one, else the
+            greater of the two labels.
+
+        thresholds : "auto", int or array-like, default="auto"
+            The candidate thresholds: ``"auto"``, every place a prediction changes; an int,
+            that many evenly spaced between the lowest and the highest score; an array, those.
+
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights for the scores.
+
+        best_threshold : float, default=None
+            The threshold to mark. If None, the threshold of the maximum score (the middle one
+            of tied maxima, as :class:`~sklearn_imbal.threshold.ThresholdTunedClassifier`
+            picks it).
+
+        folds : array-like of shape (n_samples,), default=None
+            The fold of each sample, e.g. its cross-validation test fold. If not None, one
+            curve per fold is drawn (each fold needs both classes) and their mean is the score
+            curve.
+
+        score_name : str, default=None
+            Name of the score for the y-axis and the legend. If None, derived from
+            ``scoring``.
+
+        ax : matplotlib Axes, default=None
+            Axes object to plot on. If None, a new figure and axes is created.
+
+        name : str, default=None
+            Name of the classifier, prepended to the score curve's legend entry.
+
+        **kwargs : dict
+            Keyword arguments passed to :meth:`plot` (``show_folds``,
+            ``show_precision_recall``, and matplotlib's ``plot`` arguments for the score
+            curve).
+
+        Returns
+        -------
+        display : ThresholdCurveDisplay
+            Object that stores the curves and the drawn artists.
+
+        See Also
+        --------
+        ThresholdCurveDisplay.from_estimator : The curves of a fitted tuned classifier.
+        sklearn.metrics.PrecisionRecallDisplay.from_predictions : Precision-recall curve.
+
+        Examples
+        --------
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import numpy as np
+        >>> from sklearn_imbal.threshold import ThresholdCurveDisplay
+        >>> y_true = np.array([0, 0, 0, 0, 1, 1])
+        >>> y_score = np.array([0.1, 0.2, 0.3, 0.6, 0.4, 0.9])
+        >>> disp = ThresholdCurveDisplay.from_predictions(y_true, y_score)
+        >>> disp.thresholds.round(3)
+        array([0.1 , 0.15, 0.25, 0.35, 0.5 , 0.75, 0.9 ])
+        >>> disp.scores.round(3)
+        array([0.5  , 0.571, 0.667, 0.8  , 0.5  , 0.667, 0.   ])
+        >>> disp.precision.round(3)
+        array([0.333, 0.4  , 0.5  , 0.667, 0.5  , 1.   , 0.   ])
+        >>> disp.recall
+        array([1. , 1. , 1. , 1. , 0.5, 0.5, 0. ])
+        >>> float(disp.best_threshold), float(disp.best_score)
+        (0.35, 0.8)
+        """
+        check_matplotlib_support(f"{cls.__name__}.from_predictions")
+        check_consistent_length(y_true, y_score, sample_weight, folds)
+        y_true = np.asarray(y_true)
+        y_score = np.asarray(y_score, dtype=float)
+        sweep = partial(threshold_sweep, y_true, y_score, pos_label=pos_label,
+                        sample_weight=sample_weight)
+        thresholds, scores = sweep(scoring=scoring, thresholds=thresholds)
+        # The positive class as the sweep resolved it, for precision and recall too.
+        classes = np.unique(y_true)
+        pos_label = python_scalar(
+            classes[positive_index(classes, pos_label, resolve_scorer(scoring, "f1"))]
         )
         precision, recall = (
-            threshold_sweep(
-                y,
-                y_score,
-                scoring=metric,
-                pos_label=pos_label,
-                thresholds=thresholds,
-                sample_weight=sample_weight,
-            )[1]
+            sweep(scoring=metric, pos_label=pos_label, thresholds=thresholds)[1]
             for metric in ("precision", "recall")
         )
-
-        best_threshold = estimator.best_threshold_
-        best_score = scores[np.argmin(np.abs(thresholds - best_threshold))]
+        fold_scores = None
+        if folds is not None:
+            folds = np.asarray(folds)
+            weights = None if sample_weight is None else np.asarray(sample_weight)
+            fold_scores = np.array([
+                threshold_sweep(
+                    y_true[folds == fold],
+                    y_score[folds == fold],
+                    scoring=scoring,
+                    pos_label=pos_label,
+                    thresholds=thresholds,
+                    sample_weight=None if weights is None else weights[folds == fold],
+                )[1]
+                for fold in np.unique(folds)
+            ])
+            scores = fold_scores.mean(axis=0)
+        if best_threshold is None:
+            best = tie_break(scores)
+            best_threshold = thresholds[best]
+        else:
+            best = np.argmin(np.abs(thresholds - best_threshold))
         display = cls(
             thresholds=thresholds,
             scores=scores,
             best_threshold=best_threshold,
-            best_score=best_score,
+            best_score=scores[best],
+            fold_scores=fold_scores,
             precision=precision,
             recall=recall,
-            score_name=_validate_score_name(None, _scoring_name(scoring), negate_score=False),
+            score_name=_validate_score_name(
+                score_name, _scoring_name(scoring), negate_score=False
+            ),
             pos_label=pos_label,
         )
         return display.plot(ax=ax, name=name, **kwargs)

@@ -7,7 +7,14 @@ import pytest
 from sklearn.datasets import make_classification
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import fbeta_score, make_scorer
+from sklearn.metrics import (
+    f1_score,
+    fbeta_score,
+    make_scorer,
+    matthews_corrcoef,
+    precision_score,
+    recall_score,
+)
 from sklearn.model_selection import train_test_split
 from sklearn.svm import LinearSVC
 
@@ -204,6 +211,8 @@ def test_clear_error_without_matplotlib(monkeypatch):
         make_display().plot()
     with pytest.raises(ImportError, match="from_cv_results requires matplotlib"):
         ThresholdCurveDisplay.from_cv_results(make_cv_results())
+    with pytest.raises(ImportError, match="from_predictions requires matplotlib"):
+        ThresholdCurveDisplay.from_predictions([0, 1], [0.2, 0.8])
 
 
 def test_from_cv_results_hand_made():
@@ -434,3 +443,110 @@ def test_real_multiclass_and_unstored_cv_results():
     unstored = ThresholdTunedClassifier(LogisticRegression()).fit(X, y == 0)
     with pytest.raises(ValueError, match=r"store_cv_results=True"):
         ThresholdCurveDisplay.from_cv_results(unstored.cv_results_)
+
+
+# --------------------------------------------------------------------------- from_predictions
+def brute_force(metric, y_true, y_score, thresholds, positive, negative, **kwargs):
+    """``metric`` of real predictions (positive when score >= t) at every threshold."""
+    return np.array([
+        metric(y_true, np.where(y_score >= t, positive, negative), **kwargs)
+        for t in thresholds
+    ])
+
+
+@pytest.fixture(scope="module")
+def predictions():
+    """String labels, ties among the scores (rounded), 30% 'spam', three folds."""
+    rng = np.random.RandomState(0)
+    y = np.where(rng.rand(120) < 0.3, "spam", "ham")
+    score = np.round(np.clip(0.35 * (y == "spam") + rng.rand(120) * 0.7, 0, 1), 2)
+    folds = np.arange(120) % 3
+    return y, score, folds
+
+
+def test_from_predictions_matches_brute_force(predictions):
+    y, score, _ = predictions
+    disp = ThresholdCurveDisplay.from_predictions(y, score, pos_label="spam", name="LR")
+    thresholds = disp.thresholds
+    np.testing.assert_array_equal(disp.line_.get_xdata(), thresholds)
+    reference = dict(pos_label="spam", zero_division=0)
+    for values, metric in [(disp.scores, f1_score), (disp.precision, precision_score),
+                           (disp.recall, recall_score)]:
+        np.testing.assert_allclose(
+            values, brute_force(metric, y, score, thresholds, "spam", "ham", **reference))
+    # Every place a prediction changes is a candidate: the best of all cut-offs is on it.
+    every_cut = np.r_[np.unique(score), np.inf]
+    best = brute_force(f1_score, y, score, every_cut, "spam", "ham", **reference).max()
+    assert disp.best_score == pytest.approx(best) == disp.scores.max()
+    assert disp.scores[np.flatnonzero(thresholds == disp.best_threshold)[0]] == disp.best_score
+    assert disp.fold_lines_ is None and disp.pos_label == "spam"
+    assert legend_texts(disp.ax_) == [
+        "LR (F1)", "Precision", "Recall",
+        f"Best threshold = {disp.best_threshold:.3g} (F1 = {disp.best_score:.3g})",
+    ]
+
+
+def test_from_predictions_folds_average_per_fold_curves(predictions):
+    y, score, folds = predictions
+    disp = ThresholdCurveDisplay.from_predictions(
+        y, score, scoring="matthews_corrcoef", pos_label="spam", folds=folds)
+    thresholds = disp.thresholds
+    expected = np.array([
+        brute_force(matthews_corrcoef, y[folds == k], score[folds == k], thresholds, "spam",
+                    "ham")
+        for k in range(3)
+    ])
+    np.testing.assert_allclose(disp.fold_scores, expected, atol=1e-12)
+    np.testing.assert_allclose(disp.scores, expected.mean(axis=0), atol=1e-12)
+    assert len(disp.fold_lines_) == 3
+    for line, fold in zip(disp.fold_lines_, expected):
+        np.testing.assert_allclose(line.get_ydata(), fold, atol=1e-12)
+    # precision and recall of the pooled samples
+    np.testing.assert_allclose(disp.recall, brute_force(
+        recall_score, y, score, thresholds, "spam", "ham", pos_label="spam"))
+    assert disp.best_score == pytest.approx(disp.scores.max())
+    assert disp.ax_.get_ylabel() == "Matthews corrcoef"
+    assert legend_texts(disp.ax_)[:2] == [
+        "Matthews corrcoef (mean of 3 folds)", "Matthews corrcoef per fold"]
+
+
+def test_from_predictions_best_threshold_weights_and_grid(predictions):
+    y, score, _ = predictions
+    weight = np.where(y == "spam", 2.0, 1.0)
+    grid = np.linspace(0, 1, 11)
+    disp = ThresholdCurveDisplay.from_predictions(
+        y, score, pos_label="spam", thresholds=grid, sample_weight=weight,
+        best_threshold=0.52, score_name="my F1", show_precision_recall=False)
+    np.testing.assert_allclose(disp.thresholds, grid)
+    np.testing.assert_allclose(disp.scores, brute_force(
+        f1_score, y, score, grid, "spam", "ham", pos_label="spam", sample_weight=weight))
+    assert disp.best_threshold == 0.52
+    assert disp.best_score == disp.scores[5]  # at the nearest threshold, 0.5
+    assert disp.ax_.get_ylabel() == "my F1"
+    assert disp.precision_line_ is None
+    disp = ThresholdCurveDisplay.from_predictions(y, score, pos_label="spam", thresholds=5)
+    np.testing.assert_allclose(disp.thresholds, np.linspace(score.min(), score.max(), 5))
+
+
+def test_from_predictions_pos_label_of_the_scorer(predictions):
+    """Without pos_label, the scorer's positive class, for precision and recall too."""
+    y, score, _ = predictions
+    scorer = make_scorer(f1_score, pos_label="ham")
+    disp = ThresholdCurveDisplay.from_predictions(y, 1 - score, scoring=scorer)
+    assert disp.pos_label == "ham"
+    np.testing.assert_allclose(disp.precision, brute_force(
+        precision_score, y, 1 - score, disp.thresholds, "ham", "spam", pos_label="ham",
+        zero_division=0))
+    assert disp.ax_.get_ylabel() == "F1 score"
+
+
+def test_from_predictions_errors(predictions):
+    y, score, folds = predictions
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        ThresholdCurveDisplay.from_predictions(y, score[:-1])
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        ThresholdCurveDisplay.from_predictions(y, score, folds=folds[:-1])
+    with pytest.raises(ValueError, match="needs two classes"):
+        ThresholdCurveDisplay.from_predictions(np.append(y[:-1], "eggs"), score)
+    with pytest.raises(ValueError, match="pos_label='eggs' is not one of the classes"):
+        ThresholdCurveDisplay.from_predictions(y, score, pos_label="eggs")
