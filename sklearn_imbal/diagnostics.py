@@ -19,23 +19,27 @@ severe        100 <= IR < 1000        99.5 / 0.5 (fraud)
 extreme       IR >= 1000              1 in 10,000 (rare events)
 ============  ======================  =========================================
 
-Recommendations, in this order, each included when its condition holds:
+Recommendations, in this order, each included when its condition holds; each names
+a technique of :func:`~sklearn_imbal.compare.compare_techniques` (``techniques=``,
+``sklearn-imbal compare --techniques``), so the report's advice can be measured:
 
-1. **class weights**: always, for any imbalance (``IR >= 1.5``); the cheapest fix,
+1. ``class_weight``: always, for any imbalance (``IR >= 1.5``); the cheapest fix,
    changes no data (``class_weight="balanced"``).
-2. **threshold tuning**: for any imbalance, after training; the default cut (0.5
-   or argmax) rarely maximises F1 or MCC (:class:`ThresholdTunedClassifier`).
-3. **oversampling**: when the smallest class has fewer than ``SCARCE = 1000``
-   examples: random oversampling, or SMOTE on embeddings for text.
-4. **undersampling**: when the data set is large (``n >= LARGE = 100_000``) and
-   the minority still has at least ``SCARCE`` examples: dropping majority rows
+2. ``threshold``: for any imbalance, after training; the default cut (0.5 or argmax)
+   rarely maximises F1 or MCC (:class:`ThresholdTunedClassifier`).
+3. ``random_oversampling`` and 4. ``smote``: when the smallest class has fewer than
+   ``SCARCE = 1000`` examples (SMOTE on embeddings for text).
+5. ``random_undersampling``: when the data set is large (``n >= LARGE = 100_000``)
+   and the minority still has at least ``SCARCE`` examples: dropping majority rows
    costs little information and speeds training up.
-5. **synthetic generation**: when a class has fewer than ``VERY_FEW = 50``
-   examples: new minority texts (word edits offline, or an LLM endpoint).
-6. **focal loss**: for extreme imbalance (``IR >= 1000``), where even weighted
+6. ``augmentation`` (text only, as in compare; SMOTE is the synthetic generation of
+   tabular data): when a class has fewer than ``VERY_FEW = 50`` examples: new
+   minority texts (word edits offline, or an LLM endpoint).
+7. ``focal_loss``: for extreme imbalance (``IR >= 1000``), where even weighted
    cross-entropy is dominated by easy majority examples (``FocalLossClassifier``).
 
-Balanced data gets a single recommendation: no imbalance technique is needed.
+Balanced data gets a single recommendation, ``baseline``: no imbalance technique is
+needed.
 """
 
 from dataclasses import dataclass, field
@@ -43,6 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
+from .utils._technique_names import LABELS
 from .utils._validation import minority_label, python_scalar
 
 __all__ = ["ImbalanceReport", "imbalance_report"]
@@ -55,11 +60,28 @@ _SEVERITY = [(1.5, "balanced"), (10, "mild"), (100, "moderate"), (1000, "severe"
 
 @dataclass(frozen=True)
 class Recommendation:
-    """One technique of the playbook: what to use and why it applies to this ``y``."""
+    """One technique of the playbook: what to use and why it applies to this ``y``.
+
+    Attributes
+    ----------
+    technique : str
+        The technique's name in :func:`~sklearn_imbal.compare.compare_techniques`
+        (``techniques=``, ``sklearn-imbal compare --techniques``), e.g. ``"smote"``.
+    reason : str
+        Why it applies to this target, one line.
+    how : str
+        The estimator that applies it.
+    label : str
+        The technique's display name, as compare's table shows it.
+    """
 
     technique: str
     reason: str
     how: str
+
+    @property
+    def label(self):
+        return LABELS[self.technique]
 
 
 @dataclass(frozen=True)
@@ -86,6 +108,9 @@ class ImbalanceReport:
         The largest and the smallest class (ties: the first in sorted order).
     recommendations : tuple of Recommendation
         Techniques in the order to try them, each with a reason and how to apply it.
+    techniques : tuple of str
+        The recommended techniques' names, valid ``techniques`` of
+        :func:`~sklearn_imbal.compare.compare_techniques`.
     """
 
     classes: np.ndarray
@@ -103,6 +128,11 @@ class ImbalanceReport:
         """Total number of samples."""
         return int(self.counts.sum())
 
+    @property
+    def techniques(self):
+        """The recommended techniques' names, for ``compare_techniques(techniques=...)``."""
+        return tuple(rec.technique for rec in self.recommendations)
+
     def to_dict(self):
         """The report as plain Python types (JSON serialisable for str/int labels).
 
@@ -112,8 +142,8 @@ class ImbalanceReport:
             ``classes`` (a list of per-class dicts with ``label``, ``count``,
             ``proportion`` and ``ratio_to_majority``), ``n_samples``,
             ``imbalance_ratio``, ``severity``, ``majority_class``, ``minority_class``
-            and ``recommendations`` (a list of dicts with ``technique``, ``reason``
-            and ``how``).
+            and ``recommendations`` (a list of dicts with ``technique``, ``label``,
+            ``reason`` and ``how``).
         """
         return {
             "classes": [
@@ -132,7 +162,8 @@ class ImbalanceReport:
             "severity": self.severity,
             "majority_class": python_scalar(self.majority_class),
             "minority_class": python_scalar(self.minority_class),
-            "recommendations": [vars(rec).copy() for rec in self.recommendations],
+            "recommendations": [{**vars(rec), "label": rec.label}
+                                for rec in self.recommendations],
         }
 
     def to_frame(self):
@@ -171,8 +202,11 @@ class ImbalanceReport:
             lines.append(f"{label:<{width}}  {count:>9}  {share:>7.1%}  {ratio:>11.3f}")
         lines.append("Recommended, in order:")
         for rank, rec in enumerate(self.recommendations, start=1):
-            lines.append(f"{rank}. {rec.technique}: {rec.reason}")
+            lines.append(f"{rank}. {rec.label}: {rec.reason}")
             lines.append(f"   {rec.how}")
+        if self.severity != "balanced":
+            lines.append("Compare them on your data: sklearn-imbal compare DATA.csv --label COL "
+                         "--techniques " + ",".join(self.techniques))
         return "\n".join(lines)
 
     def __repr__(self):
@@ -193,52 +227,56 @@ def _recommend(counts, ratio, severity, n_samples, text):
     smallest = int(counts.min())
     if severity == "balanced":
         return (Recommendation(
-            "none needed",
+            "baseline",
             f"the classes are balanced (ratio {ratio:.1f}:1 < 1.5); train as usual and "
             "still report per-class metrics",
             "any classifier; metrics: sklearn_imbal.imbalanced_scores",
         ),)
     recs = [
         Recommendation(
-            "class weights",
+            "class_weight",
             f"ratio {ratio:.1f}:1: weight each class by n / (K n_c) so every class counts "
             "equally in the loss; changes no data, costs nothing",
             "class_weight='balanced' (FocalLossClassifier, LogisticRegression, "
             "HistGradientBoostingClassifier, ...)",
         ),
         Recommendation(
-            "threshold tuning",
+            "threshold",
             "after training, the default cut (0.5 or argmax) rarely maximises F1 or MCC "
             "under imbalance; tune it on out-of-fold predictions",
             "ThresholdTunedClassifier(estimator, scoring='f1')",
         ),
     ]
     if smallest < SCARCE:
+        scarce = f"the smallest class has only {smallest} examples (< {SCARCE})"
         recs.append(Recommendation(
-            "oversampling",
-            f"the smallest class has only {smallest} examples (< {SCARCE}): repeat or "
-            "interpolate minority examples in the training folds",
-            "imblearn RandomOverSampler / SMOTE"
-            + (" on TransformerEmbedder embeddings" if text else ""),
+            "random_oversampling",
+            f"{scarce}: repeat minority examples in the training folds",
+            "imblearn RandomOverSampler in an imblearn Pipeline",
+        ))
+        recs.append(Recommendation(
+            "smote",
+            f"{scarce}: interpolate new minority examples between neighbours in the "
+            "training folds",
+            "imblearn SMOTE" + (" on TransformerEmbedder embeddings" if text else ""),
         ))
     if n_samples >= LARGE and smallest >= SCARCE:
         recs.append(Recommendation(
-            "undersampling",
+            "random_undersampling",
             f"{n_samples} samples (>= {LARGE}) and {smallest} of the smallest class: "
             "dropping majority rows loses little and trains faster",
             "imblearn RandomUnderSampler in an imblearn Pipeline",
         ))
-    if smallest < VERY_FEW:
+    if text and smallest < VERY_FEW:
         recs.append(Recommendation(
-            "synthetic generation",
-            f"a class has fewer than {VERY_FEW} examples ({smallest}): generate new "
-            "minority examples",
-            "TextAugmentationSampler (offline word edits, or LLMAugmenter)" if text
-            else "imblearn SMOTE / ADASYN",
+            "augmentation",
+            f"a class has fewer than {VERY_FEW} examples ({smallest}): write new "
+            "minority texts",
+            "TextAugmentationSampler (offline word edits, or LLMAugmenter)",
         ))
     if ratio >= 1000:
         recs.append(Recommendation(
-            "focal loss",
+            "focal_loss",
             f"extreme imbalance ({ratio:.0f}:1 >= 1000:1): even weighted cross-entropy "
             "is dominated by easy majority examples; focal loss down-weights them",
             "FocalLossClassifier(gamma=2.0, class_weight='balanced')",
@@ -255,7 +293,8 @@ def imbalance_report(y, *, text=False):
         Class labels of any type (ints, strings, ...), binary or multiclass.
     text : bool, default=False
         Whether the inputs are texts: recommendations then name the text tools
-        (SMOTE on ``TransformerEmbedder`` embeddings, ``TextAugmentationSampler``).
+        (SMOTE on ``TransformerEmbedder`` embeddings) and include ``augmentation``
+        (``TextAugmentationSampler``), which applies to text only.
 
     Returns
     -------
@@ -276,21 +315,26 @@ def imbalance_report(y, *, text=False):
     fraud         30     3.0%        0.031
     ok           970    97.0%        1.000
     Recommended, in order:
-    1. class weights: ratio 32.3:1: weight each class by n / (K n_c) so every class counts
-       equally in the loss; changes no data, costs nothing
+    1. class weights (balanced): ratio 32.3:1: weight each class by n / (K n_c) so every
+       class counts equally in the loss; changes no data, costs nothing
        class_weight='balanced' (FocalLossClassifier, LogisticRegression,
        HistGradientBoostingClassifier, ...)
     2. threshold tuning: after training, the default cut (0.5 or argmax) rarely maximises
        F1 or MCC under imbalance; tune it on out-of-fold predictions
        ThresholdTunedClassifier(estimator, scoring='f1')
-    3. oversampling: the smallest class has only 30 examples (< 1000): repeat or
-       interpolate minority examples in the training folds
-       imblearn RandomOverSampler / SMOTE
-    4. synthetic generation: a class has fewer than 50 examples (30): generate new
-       minority examples
-       imblearn SMOTE / ADASYN
-    >>> [rec.technique for rec in report.recommendations]
-    ['class weights', 'threshold tuning', 'oversampling', 'synthetic generation']
+    3. random oversampling: the smallest class has only 30 examples (< 1000): repeat
+       minority examples in the training folds
+       imblearn RandomOverSampler in an imblearn Pipeline
+    4. SMOTE: the smallest class has only 30 examples (< 1000): interpolate new minority
+       examples between neighbours in the training folds
+       imblearn SMOTE
+    Compare them on your data: sklearn-imbal compare DATA.csv --label COL --techniques
+    class_weight,threshold,random_oversampling,smote
+
+    The names are those of :func:`~sklearn_imbal.compare.compare_techniques`:
+
+    >>> report.techniques
+    ('class_weight', 'threshold', 'random_oversampling', 'smote')
     """
     if isinstance(y, str):
         raise ValueError("y is a single string; pass the labels as a list or array.")

@@ -38,33 +38,38 @@ def test_severity_cut_offs(n_minority, n_majority, severity):
 
 def test_balanced_data_needs_nothing():
     report = imbalance_report([0, 1] * 50)
-    assert techniques(report) == ["none needed"]
+    assert techniques(report) == ["baseline"]
+    assert "Compare them" not in str(report)
 
 
 def test_class_weights_then_threshold_tuning_always_lead():
     for n_minority in (5, 200, 5_000):
         report = imbalance_report(np.r_[np.zeros(20_000), np.ones(n_minority)])
-        assert techniques(report)[:2] == ["class weights", "threshold tuning"]
+        assert techniques(report)[:2] == ["class_weight", "threshold"]
 
 
 def test_scarce_minority_recommends_oversampling_and_very_few_synthetic():
-    report = imbalance_report([0] * 5000 + [1] * (VERY_FEW - 1))
+    report = imbalance_report([0] * 5000 + [1] * (VERY_FEW - 1), text=True)
     assert techniques(report) == [
-        "class weights", "threshold tuning", "oversampling", "synthetic generation"]
-    report = imbalance_report([0] * 5000 + [1] * VERY_FEW)
-    assert "synthetic generation" not in techniques(report)
-    assert "oversampling" in techniques(report)
+        "class_weight", "threshold", "random_oversampling", "smote", "augmentation"]
+    # Augmentation writes texts: not applicable to other data, as in compare, where
+    # SMOTE is the synthetic generation.
+    report = imbalance_report([0] * 5000 + [1] * (VERY_FEW - 1))
+    assert techniques(report) == ["class_weight", "threshold", "random_oversampling", "smote"]
+    report = imbalance_report([0] * 5000 + [1] * VERY_FEW, text=True)
+    assert "augmentation" not in techniques(report)
+    assert {"random_oversampling", "smote"} <= set(techniques(report))
     report = imbalance_report([0] * 9000 + [1] * SCARCE)
-    assert "oversampling" not in techniques(report)
+    assert not {"random_oversampling", "smote"} & set(techniques(report))
 
 
 def test_large_data_recommends_undersampling_only_with_enough_minority():
     y = np.r_[np.zeros(LARGE), np.ones(SCARCE)]
-    assert "undersampling" in techniques(imbalance_report(y))
+    assert "random_undersampling" in techniques(imbalance_report(y))
     y = np.r_[np.zeros(LARGE), np.ones(SCARCE - 1)]
-    assert "undersampling" not in techniques(imbalance_report(y))
+    assert "random_undersampling" not in techniques(imbalance_report(y))
     y = np.r_[np.zeros(LARGE // 2), np.ones(SCARCE)]
-    assert "undersampling" not in techniques(imbalance_report(y))
+    assert "random_undersampling" not in techniques(imbalance_report(y))
 
 
 def test_extreme_imbalance_recommends_focal_loss_last():
@@ -72,17 +77,51 @@ def test_extreme_imbalance_recommends_focal_loss_last():
     report = imbalance_report(y)
     assert report.severity == "extreme"
     assert techniques(report) == [
-        "class weights", "threshold tuning", "undersampling", "focal loss"]
+        "class_weight", "threshold", "random_undersampling", "focal_loss"]
     assert "FocalLossClassifier" in report.recommendations[-1].how
 
 
 def test_text_flag_names_text_tools():
     y = ["ok"] * 500 + ["angry"] * 10
     how = {rec.technique: rec.how for rec in imbalance_report(y, text=True).recommendations}
-    assert "TransformerEmbedder" in how["oversampling"]
-    assert "TextAugmentationSampler" in how["synthetic generation"]
+    assert "TransformerEmbedder" in how["smote"]
+    assert "TextAugmentationSampler" in how["augmentation"]
     how = {rec.technique: rec.how for rec in imbalance_report(y).recommendations}
-    assert "TransformerEmbedder" not in how["oversampling"]
+    assert "TransformerEmbedder" not in how["smote"]
+
+
+# Targets that between them trigger every recommendation rule.
+EVERY_RULE = {
+    "balanced": [0, 1] * 50,
+    "scarce, very few": [0] * 5000 + [1] * 3,
+    "large": np.r_[np.zeros(LARGE), np.ones(SCARCE)],
+    "extreme": np.r_[np.zeros(2_000_000, dtype=np.int8), np.ones(1500, dtype=np.int8)],
+}
+
+
+@pytest.mark.parametrize("text", [False, True])
+def test_recommendations_name_compare_techniques(text):
+    """Every technique the report recommends is one a user can pass to compare
+    (``TECHNIQUES``, ``--techniques``), under compare's label, and one that compare can
+    apply to such data."""
+    from sklearn_imbal.compare import TECHNIQUES
+    from sklearn_imbal.compare._techniques import REGISTRY
+
+    recommended = set()
+    for y in EVERY_RULE.values():
+        report = imbalance_report(y, text=text)
+        assert set(report.techniques) <= set(TECHNIQUES)
+        for rec in report.recommendations:
+            assert rec.label == REGISTRY[rec.technique].label
+            if not text:
+                assert "tabular" not in REGISTRY[rec.technique].not_applicable
+        if report.severity != "balanced":  # the printed --techniques value
+            listed = str(report).splitlines()[-1].split("--techniques ")[1]
+            assert tuple(listed.split(",")) == report.techniques
+        recommended |= set(report.techniques)
+    expected = {"baseline", "class_weight", "threshold", "random_oversampling", "smote",
+                "random_undersampling", "focal_loss"} | ({"augmentation"} if text else set())
+    assert recommended == expected
 
 
 def test_every_recommendation_has_a_reason_and_a_how():
@@ -102,7 +141,8 @@ def test_str_table_to_dict_and_to_frame():
     assert json.loads(json.dumps(data)) == data
     assert data["classes"][0] == {"label": "fraud", "count": 3, "proportion": 0.03,
                                   "ratio_to_majority": pytest.approx(3 / 97)}
-    assert data["recommendations"][0]["technique"] == "class weights"
+    assert data["recommendations"][0]["technique"] == "class_weight"
+    assert data["recommendations"][0]["label"] == "class weights (balanced)"
     frame = report.to_frame()
     assert list(frame.index) == ["fraud", "ok"]
     assert frame.loc["ok", "count"] == 97

@@ -9,16 +9,16 @@ from functools import partial
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.model_selection import StratifiedKFold
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
 from ..metrics import imbalanced_scores
+from ..utils._sklearn import safe_indexing
 from ..utils._validation import minority_label, python_scalar
 from ._checks import RANK_METRICS, DataError, check_target, check_texts, detect_kind, tabular_frame
 from ._result import ComparisonResult, clean, mean_sd
 from ._techniques import (
-    EXPENSIVE,
-    LABELS,
+    REGISTRY,
     TECHNIQUES,
     Builder,
     EmbeddingStore,
@@ -56,7 +56,7 @@ def _evaluate(builder, X, y, splits, classes, minority):
     folds = []
     for train, test in splits:
         estimator = builder(y[train])
-        X_train, X_test = _safe_indexing(X, train), _safe_indexing(X, test)
+        X_train, X_test = safe_indexing(X, train), safe_indexing(X, test)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", UndefinedMetricWarning)
@@ -250,9 +250,7 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
     for k, (_, test) in enumerate(splits):
         folds[test] = k
 
-    labels = dict(LABELS)
-    if family == "embeddings":
-        labels["smote"] = "SMOTE on embeddings"
+    labels = {name: technique.label_for(family) for name, technique in REGISTRY.items()}
     fold_scores, oof_proba, oof_pred = {}, {}, {}
     todo = [t for t in names if t not in skipped]
     bar = _progress(len(todo) * cv, "comparing techniques", progress, "fit")
@@ -280,7 +278,7 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
         run(name, partial(builder.build, name))
     if "best_combination" in todo:
         greater = RANK_METRICS[rank_by][1]
-        candidates = [t for t in fold_scores if t not in ("baseline", "threshold")]
+        candidates = [t for t in fold_scores if REGISTRY[t].combines]
         if not candidates:
             skipped["best_combination"] = "needs at least one technique besides the baseline"
         else:
@@ -288,13 +286,8 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
             base = max(candidates, key=lambda t: sign * mean_sd(
                 [f.get(rank_by) for f in fold_scores[t]])[0])
             info["combination_base"] = base
-            labels["best_combination"] = f"{labels[base]} + threshold tuning"
-
-            def build(y_train):
-                return builder.tuned(builder.build(base, y_train), y_train,
-                                     expensive=base in EXPENSIVE)
-
-            run("best_combination", build)
+            labels["best_combination"] = f"{labels[base]} + {labels['threshold']}"
+            run("best_combination", partial(builder.combination, base))
     if bar is not None:
         bar.close()
     if not fold_scores:

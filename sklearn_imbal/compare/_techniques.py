@@ -1,7 +1,12 @@
-"""The techniques of a comparison and how each is built for a training fold."""
+"""The technique registry of a comparison (one record per technique) and its builders.
+
+Adding a technique is one ``Technique`` record in ``REGISTRY`` (its name and label also in
+``utils/_technique_names.LABELS``, the vocabulary the imbalance report shares).
+"""
 
 import math
 import time
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -10,32 +15,122 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, make_scorer
 from sklearn.utils._param_validation import HasMethods
 
+from ..utils._technique_names import LABELS
 from ..utils._validation import python_scalar
 from ._checks import RANK_METRICS, DataError, as_frame, as_text_column
 
-__all__ = ["LABELS", "TECHNIQUES"]
-
-TECHNIQUES = (
-    "baseline", "class_weight", "random_oversampling", "smote", "random_undersampling",
-    "focal_loss", "augmentation", "threshold", "best_combination",
-)
+__all__ = ["REGISTRY", "TECHNIQUES", "Technique"]
 
 
-LABELS = {
-    "baseline": "baseline",
-    "class_weight": "class weights (balanced)",
-    "random_oversampling": "random oversampling",
-    "smote": "SMOTE",
-    "random_undersampling": "random undersampling",
-    "focal_loss": "focal loss (balanced alpha)",
-    "augmentation": "synthetic augmentation",
-    "threshold": "threshold tuning",
-    "best_combination": "best combination",
-}
+@dataclass(frozen=True)
+class Technique:
+    """One technique of a comparison: how it is built and where it cannot apply.
+
+    Parameters
+    ----------
+    name : str
+        Its name in ``TECHNIQUES``, ``compare_techniques(techniques=...)``,
+        ``--techniques`` and the imbalance report's recommendations.
+    build : callable or None, default=None
+        ``build(builder, y_train)``: a fresh, unfitted estimator for a training fold.
+        None for ``best_combination``, built around another technique
+        (:meth:`Builder.combination`).
+    expensive : bool, default=False
+        Its threshold tuning uses one inner split instead of 3 inner folds.
+    combines : bool, default=True
+        It can be the base technique of ``best_combination``.
+    not_applicable : dict of str to str, default={}
+        Model family -> why the technique cannot apply to it.
+    family_labels : dict of str to str, default={}
+        Model family -> a more precise display label than ``LABELS[name]``.
+    """
+
+    name: str
+    build: object = None
+    expensive: bool = False
+    combines: bool = True
+    not_applicable: dict = field(default_factory=dict)
+    family_labels: dict = field(default_factory=dict)
+
+    @property
+    def label(self):
+        return LABELS[self.name]
+
+    def label_for(self, family):
+        return self.family_labels.get(family, self.label)
 
 
-# Techniques whose threshold tuning uses one inner split rather than 3 inner folds.
-EXPENSIVE = ("focal_loss", "augmentation")
+# -- how each technique is built: (builder, training labels) -> unfitted estimator
+def _baseline(builder, y_train):
+    return builder.pipeline(builder.front(), builder.head())
+
+
+def _class_weight(builder, y_train):
+    return builder.pipeline(builder.front(), builder.head(class_weight="balanced"))
+
+
+def _random_oversampling(builder, y_train):
+    from imblearn.over_sampling import RandomOverSampler
+
+    return builder.resampled(RandomOverSampler(random_state=builder.random_state))
+
+
+def _smote(builder, y_train):
+    from imblearn.over_sampling import SMOTE
+
+    smallest = int(np.unique(y_train, return_counts=True)[1].min())
+    if smallest < 2:
+        raise DataError("SMOTE needs 2 examples of each class per training fold")
+    return builder.resampled(SMOTE(k_neighbors=min(5, smallest - 1),
+                                   random_state=builder.random_state))
+
+
+def _random_undersampling(builder, y_train):
+    from imblearn.under_sampling import RandomUnderSampler
+
+    return builder.resampled(RandomUnderSampler(random_state=builder.random_state))
+
+
+def _focal_loss(builder, y_train):
+    return builder.pipeline(builder.front(), builder.focal())
+
+
+def _augmentation(builder, y_train):
+    from ..sampling import TextAugmentationSampler, WordAugmenter
+
+    rs = builder.random_state
+    augmenter = builder.augmenter if builder.augmenter is not None else WordAugmenter(
+        random_state=rs)
+    sampler = TextAugmentationSampler(
+        augmenter, random_state=rs,
+        sampling_strategy=partial(augmentation_strategy, ratio=builder.augmentation_ratio),
+    )
+    return builder.pipeline(sampler, builder.front(), builder.head())
+
+
+def _threshold(builder, y_train):
+    return builder.tuned(_baseline(builder, y_train), y_train)
+
+
+REGISTRY = {technique.name: technique for technique in (
+    Technique("baseline", _baseline, combines=False),
+    Technique("class_weight", _class_weight),
+    Technique("random_oversampling", _random_oversampling),
+    Technique("smote", _smote, family_labels={"embeddings": "SMOTE on embeddings"},
+              not_applicable={"finetune": (
+                  "SMOTE interpolates feature vectors; fine-tuning reads raw text, where "
+                  "there is nothing to interpolate (use the embeddings model for SMOTE)")}),
+    Technique("random_undersampling", _random_undersampling),
+    Technique("focal_loss", _focal_loss, expensive=True),
+    Technique("augmentation", _augmentation, expensive=True,
+              not_applicable={"tabular": (
+                  "text only: it writes new minority texts; tabular rows get random "
+                  "oversampling and SMOTE instead")}),
+    Technique("threshold", _threshold, combines=False),
+    Technique("best_combination", combines=False),
+)}
+
+TECHNIQUES = tuple(REGISTRY)
 
 
 _NOT_TUNED_BY_THRESHOLD = "threshold tuning does not change {name}: tuned for MCC instead"
@@ -133,18 +228,9 @@ class Builder:
 
     # -- what cannot apply
     def not_applicable(self):
-        reasons = {}
-        if self.family == "tabular":
-            reasons["augmentation"] = (
-                "text only: it writes new minority texts; tabular rows get random "
-                "oversampling and SMOTE instead"
-            )
-        if self.family == "finetune":
-            reasons["smote"] = (
-                "SMOTE interpolates feature vectors; fine-tuning reads raw text, where "
-                "there is nothing to interpolate (use the embeddings model for SMOTE)"
-            )
-        return reasons
+        return {name: technique.not_applicable[self.family]
+                for name, technique in REGISTRY.items()
+                if self.family in technique.not_applicable}
 
     def describe(self):
         if self.family == "embeddings":
@@ -153,8 +239,8 @@ class Builder:
             return "fine-tuned TransformerClassifier"
         return "ColumnTransformer + LogisticRegression / FocalLossClassifier"
 
-    # -- pieces
-    def _head(self, class_weight=None):
+    # -- pieces, shared by the techniques' build functions
+    def head(self, class_weight=None):
         if self.family == "finetune":
             return self._transformer(class_weight=class_weight)
         return LogisticRegression(max_iter=2000, class_weight=class_weight)
@@ -165,7 +251,7 @@ class Builder:
         return TransformerClassifier(random_state=self.random_state,
                                      **{**self.text_model, **params})
 
-    def _focal(self):
+    def focal(self):
         if self.family == "finetune":
             return self._transformer(loss="focal", class_weight="balanced")
         from sklearn.preprocessing import StandardScaler
@@ -175,7 +261,7 @@ class Builder:
         return [StandardScaler(), FocalLossClassifier(
             class_weight="balanced", max_epochs=30, random_state=self.random_state)]
 
-    def _front(self):
+    def front(self):
         """Steps that turn the raw input into features (without a store: a real
         ``TransformerEmbedder``, for an estimator that embeds new texts itself)."""
         if self.family == "embeddings":
@@ -190,13 +276,17 @@ class Builder:
             return [tabular_encoder(*self.columns)]
         return []
 
-    def _pipeline(self, *steps):
+    def pipeline(self, *steps):
         from imblearn.pipeline import make_pipeline
 
         flat = []
         for step in steps:
             flat += step if isinstance(step, list) else [step]
         return flat[0] if len(flat) == 1 else make_pipeline(*flat)
+
+    def resampled(self, sampler):
+        """The features, ``sampler`` (resampling the training fold only), the head."""
+        return self.pipeline(self.front(), sampler, self.head())
 
     def tuned(self, estimator, y_train, *, expensive=False):
         """``estimator`` in a threshold tuner: 3 inner folds, or one inner split (25%) for
@@ -218,40 +308,16 @@ class Builder:
 
     def build(self, name, y_train):
         """A fresh, unfitted estimator for ``name`` on the training fold ``y_train``."""
-        from imblearn.over_sampling import SMOTE, RandomOverSampler
-        from imblearn.under_sampling import RandomUnderSampler
+        technique = REGISTRY.get(name)
+        if technique is None or technique.build is None:
+            raise ValueError(f"unknown technique {name!r}" if technique is None else
+                             f"{name!r} is built around a base technique: use combination")
+        return technique.build(self, y_train)
 
-        from ..sampling import TextAugmentationSampler, WordAugmenter
-
-        rs = self.random_state
-        front = self._front()
-        if name == "baseline":
-            return self._pipeline(front, self._head())
-        if name == "class_weight":
-            return self._pipeline(front, self._head(class_weight="balanced"))
-        if name == "random_oversampling":
-            return self._pipeline(front, RandomOverSampler(random_state=rs), self._head())
-        if name == "random_undersampling":
-            return self._pipeline(front, RandomUnderSampler(random_state=rs), self._head())
-        if name == "smote":
-            smallest = int(np.unique(y_train, return_counts=True)[1].min())
-            if smallest < 2:
-                raise DataError("SMOTE needs 2 examples of each class per training fold")
-            smote = SMOTE(k_neighbors=min(5, smallest - 1), random_state=rs)
-            return self._pipeline(front, smote, self._head())
-        if name == "focal_loss":
-            return self._pipeline(front, self._focal())
-        if name == "augmentation":
-            augmenter = self.augmenter if self.augmenter is not None else WordAugmenter(
-                random_state=rs)
-            sampler = TextAugmentationSampler(
-                augmenter, random_state=rs,
-                sampling_strategy=partial(augmentation_strategy, ratio=self.augmentation_ratio),
-            )
-            return self._pipeline(sampler, front, self._head())
-        if name == "threshold":
-            return self.tuned(self.build("baseline", y_train), y_train)
-        raise ValueError(f"unknown technique {name!r}")
+    def combination(self, base, y_train):
+        """``best_combination`` on ``base``: that technique wrapped in threshold tuning."""
+        return self.tuned(self.build(base, y_train), y_train,
+                          expensive=REGISTRY[base].expensive)
 
 
 def tabular_encoder(numeric, categorical):
@@ -305,9 +371,7 @@ def build_deployable(technique, info, rank_by, classes, minority, augmenter):
     counts = [info["class_counts"][str(c)] for c in classes]
     y_counts = np.repeat(np.arange(len(counts)), counts)
     if technique == "best_combination":
-        base = info["combination_base"]
-        estimator = builder.tuned(builder.build(base, y_counts), y_counts,
-                                  expensive=base in EXPENSIVE)
+        estimator = builder.combination(info["combination_base"], y_counts)
     else:
         estimator = builder.build(technique, y_counts)
     return make_pipeline(adapter, estimator)

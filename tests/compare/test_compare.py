@@ -15,7 +15,12 @@ from sklearn_imbal.compare import (
     DataError,
     compare_techniques,
 )
-from sklearn_imbal.compare._techniques import Builder, EmbeddingStore, tuning_scorer
+from sklearn_imbal.compare._techniques import (
+    REGISTRY,
+    Builder,
+    EmbeddingStore,
+    tuning_scorer,
+)
 from sklearn_imbal.datasets import load_vader_tweets
 from sklearn_imbal.metrics import imbalanced_scores
 
@@ -124,6 +129,41 @@ def test_make_estimator_reproduces_the_compared_technique(text_result, technique
     embedders = [step for step in model[-1].get_params().values()
                  if isinstance(step, TransformerEmbedder)]
     assert embedders or technique == "best_combination"
+
+
+def test_registry_is_the_one_list_of_techniques():
+    from sklearn_imbal.utils._technique_names import LABELS
+
+    assert TECHNIQUES == tuple(REGISTRY) == tuple(LABELS)
+    assert {name: t.label for name, t in REGISTRY.items()} == LABELS
+    assert [t for t in TECHNIQUES if REGISTRY[t].expensive] == ["focal_loss", "augmentation"]
+    assert [t for t in TECHNIQUES if not REGISTRY[t].combines] == [
+        "baseline", "threshold", "best_combination"]
+
+
+@pytest.mark.parametrize("family, not_applicable", [
+    ("embeddings", set()), ("tabular", {"augmentation"}), ("finetune", {"smote"})])
+def test_builder_builds_every_registry_technique(family, not_applicable):
+    from sklearn_imbal.threshold import ThresholdTunedClassifier
+
+    y = np.array([0] * 20 + [1] * 8)
+    builder = Builder(family, random_state=0, augmenter=None, augmentation_ratio=0.5,
+                      tuning=tuning_scorer("mcc", 1, True), minority=1, binary=True,
+                      store=EmbeddingStore(None), columns=(["x0"], []))
+    assert set(builder.not_applicable()) == not_applicable
+    for name in TECHNIQUES:
+        if name == "best_combination":
+            with pytest.raises(ValueError, match="built around a base technique"):
+                builder.build(name, y)
+            continue
+        assert hasattr(builder.build(name, y), "fit")
+    for base in ("class_weight", "focal_loss"):
+        tuned = builder.combination(base, y)
+        assert isinstance(tuned, ThresholdTunedClassifier)
+        one_split = family == "finetune" or REGISTRY[base].expensive
+        assert tuned.cv == (0.25 if one_split else 3)
+    with pytest.raises(ValueError, match="unknown technique 'magic'"):
+        builder.build("magic", y)
 
 
 def test_make_estimator_defaults_to_the_winner_and_survives_json(text_result, tmp_path):
