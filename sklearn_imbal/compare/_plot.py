@@ -42,7 +42,7 @@ def plot_pr_curves(result, ax=None):
 
 def plot_threshold_curve(result, technique=None, ax=None):
     """See :meth:`ComparisonResult.plot_threshold_curve`."""
-    from ..threshold import ThresholdCurveDisplay, threshold_sweep
+    from ..threshold import ThresholdCurveDisplay
 
     if len(result.classes) != 2:
         raise ValueError("The threshold curve needs a binary problem.")
@@ -50,27 +50,9 @@ def plot_threshold_curve(result, technique=None, ax=None):
         technique = result.info.get("combination_base") or "baseline"
     scoring, _ = tuning_scorer(result.rank_by, result.minority, True)
     score = result.oof_proba[technique][:, result.classes.index(result.minority)]
-    grid = np.linspace(0.0, 1.0, 201)
-    fold_scores = np.array([
-        threshold_sweep(result.y[result.folds == k], score[result.folds == k], scoring=scoring,
-                        pos_label=result.minority, thresholds=grid)[1]
-        for k in np.unique(result.folds)
-    ])
-    mean = fold_scores.mean(axis=0)
-    best = int(np.argmax(mean))
-    positive = result.y == result.minority
-    # Predicted positives and true positives at each threshold (score >= t), counted
-    # on the sorted scores.
-    predicted = len(score) - np.searchsorted(np.sort(score), grid, side="left")
-    hits = positive.sum() - np.searchsorted(np.sort(score[positive]), grid, side="left")
-    precision = np.divide(hits, predicted, out=np.zeros(len(grid)), where=predicted > 0)
-    recall = hits / positive.sum()
     metric = RANK_METRICS.get(result.rank_by)[0] if scoring != "matthews_corrcoef" else "MCC"
-    display = ThresholdCurveDisplay(
-        thresholds=grid, scores=mean, best_threshold=grid[best], best_score=mean[best],
-        fold_scores=fold_scores, precision=precision, recall=recall, score_name=metric,
-        pos_label=result.minority,
-    )
-    display.plot(ax=ax, name=result.labels[technique])
+    display = ThresholdCurveDisplay.from_predictions(
+        result.y, score, scoring=scoring, pos_label=result.minority, folds=result.folds,
+        score_name=metric, ax=ax, name=result.labels[technique])
     display.ax_.set_title(f"{result.labels[technique]}: out-of-fold {metric} by threshold")
     return display

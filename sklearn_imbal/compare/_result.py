@@ -374,20 +374,18 @@ class ComparisonResult:
         self.to_json(written["json"])
         self.table.to_csv(written["csv"])
         try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
+            from matplotlib.figure import Figure
         except ImportError:
             return written
         plots = {"pr_curves": (self.plot_pr_curves, (11, 6))}
         if len(self.classes) == 2:
             plots["threshold_curve"] = (self.plot_threshold_curve, (8, 5))
         for kind, (plot, size) in plots.items():
-            fig, ax = plt.subplots(figsize=size)
-            plot(ax=ax)
+            # A Figure outside pyplot renders to a file headless, with the user's
+            # backend and pyplot's figures left as they are.
+            fig = Figure(figsize=size)
+            plot(ax=fig.subplots())
             fig.tight_layout()
             written[kind] = folder / f"{kind}.png"
             fig.savefig(written[kind], dpi=110)
-            plt.close(fig)
         return written

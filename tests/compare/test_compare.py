@@ -131,6 +131,47 @@ def test_make_estimator_reproduces_the_compared_technique(text_result, technique
     assert embedders or technique == "best_combination"
 
 
+def test_save_leaves_the_matplotlib_backend_and_pyplot_alone(tmp_path):
+    """``save`` draws on its own Figures: the user's backend (here svg) stays, and no
+    figure is left open in pyplot."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=120, weights=[0.8], random_state=0)
+    result = compare_techniques(X, y, cv=2, progress=False, techniques=["class_weight"])
+    previous = matplotlib.get_backend()
+    matplotlib.use("svg")
+    try:
+        figures = plt.get_fignums()
+        written = result.save(tmp_path)
+        assert matplotlib.get_backend() == "svg"
+        assert plt.get_fignums() == figures
+    finally:
+        matplotlib.use(previous)
+    assert written["threshold_curve"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_threshold_curve_is_the_display_of_the_out_of_fold_scores(text_result):
+    """The plot is ThresholdCurveDisplay.from_predictions on the minority's out-of-fold
+    probabilities, one curve per test fold, for the tuning scorer."""
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import matthews_corrcoef
+
+    result = text_result
+    display = result.plot_threshold_curve("class_weight")
+    score = result.oof_proba["class_weight"][:, 1]
+    assert display.fold_scores.shape == (3, len(display.thresholds))
+    k, t = 1, len(display.thresholds) // 2
+    mask = result.folds == k
+    pred = (score[mask] >= display.thresholds[t]).astype(int)
+    assert display.fold_scores[k, t] == pytest.approx(matthews_corrcoef(result.y[mask], pred))
+    assert display.best_score == pytest.approx(display.scores.max())
+    assert display.ax_.get_ylabel() == "MCC"
+    assert display.ax_.get_title() == "class weights (balanced): out-of-fold MCC by threshold"
+    plt.close(display.figure_)
+
+
 def test_registry_is_the_one_list_of_techniques():
     from sklearn_imbal.utils._technique_names import LABELS
 
