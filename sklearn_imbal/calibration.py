@@ -1,36 +1,8 @@
-r"""Undo the prior shift that class weights and resampling put into probabilities.
+"""Undo the prior shift that class weights and resampling put into probabilities.
 
-Design
-------
-A classifier trained with class weights ``w`` (or on data resampled so that class ``k``
-counts ``w_k`` times as often) minimises the log-loss under a shifted class distribution,
-``pi'_k`` proportional to ``w_k pi_k``. Its probabilities therefore estimate the posterior
-under that prior,
-
-.. math::
-
-    q_k(x) = \frac{w_k \, p(k \mid x)}{\sum_j w_j \, p(j \mid x)},
-
-which inflates the minority's probabilities (the usual ``"balanced"`` weights make a 5%
-class look like a 50% one) and spoils the calibration error. Bayes' rule undoes the
-shift exactly (Saerens, Latinne and Decaestecker, 2002; Elkan, 2001):
-
-.. math::
-
-    p(k \mid x) = \frac{q_k(x) / w_k}{\sum_j q_j(x) / w_j},
-
-and, to deploy on data whose class prior ``t`` differs from the training frequencies
-``pi``, ``p_t(k | x)`` proportional to ``q_k(x) t_k / (w_k pi_k)``. The correction is a
-fixed, monotone re-weighting of the probabilities: nothing is estimated, nothing is held
-out, and for a binary task it never changes the ranking (average precision, ROC AUC) nor,
-after :class:`~sklearn_imbal.ThresholdTunedClassifier`, the tuned decisions.
-
-Logit adjustment (Menon et al., 2021) trains ``softmax(f + tau log pi)`` and predicts with
-``softmax(f)_k`` proportional to ``p(k | x) / pi_k^tau``: the same shift with
-``w = pi^-tau``, undone the same way.
-
-Focal loss (with ``alpha = w``) distorts the probabilities beyond the prior shift (it is
-not a proper scoring rule); dividing by ``w`` removes the weights' part only.
+:class:`PriorCorrectedClassifier` divides the known training weights out of a classifier's
+probabilities by Bayes' rule, so a model trained for the minority class is calibrated
+again; its Notes give the derivation.
 """
 
 import warnings
@@ -113,7 +85,7 @@ def _auto_weights(estimator, y_enc, classes, prior, sample_weight):
 
 
 class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
-    """Correct the probabilities of a class-weighted or resampled classifier (prior shift).
+    r"""Correct the probabilities of a class-weighted or resampled classifier (prior shift).
 
     Training with class weights ``w`` (or on resampled data) makes a classifier estimate
     the posterior under a shifted prior, ``q_k`` proportional to ``w_k p(k | x)``: the
@@ -121,8 +93,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     meta-estimator fits the wrapped classifier as it is and returns, by Bayes' rule,
     ``p_k = (q_k / w_k) / sum_j (q_j / w_j)``, optionally shifted further to a deployment
     prior ``t``: ``p_k`` proportional to ``q_k t_k / (w_k pi_k)`` with ``pi`` the class
-    frequencies of ``y``. Read the module documentation of :mod:`sklearn_imbal.calibration`
-    for the derivation. Binary rankings are unchanged, so wrap it in
+    frequencies of ``y`` (derivation in the Notes). Binary rankings are unchanged, so wrap it in
     :class:`~sklearn_imbal.ThresholdTunedClassifier` for decisions and keep calibrated
     probabilities.
 
@@ -172,6 +143,39 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     sklearn.calibration.CalibratedClassifierCV : Learns a calibration map on held-out
         data (Platt, isotonic) instead of using the known weights.
     sklearn_imbal.ThresholdTunedClassifier : Tunes the decision threshold.
+
+    Notes
+    -----
+    A classifier trained with class weights ``w`` (or on data resampled so that class
+    ``k`` counts ``w_k`` times as often) minimises the log-loss under a shifted class
+    distribution, ``pi'_k`` proportional to ``w_k pi_k``. Its probabilities therefore
+    estimate the posterior under that prior,
+
+    .. math::
+
+        q_k(x) = \frac{w_k \, p(k \mid x)}{\sum_j w_j \, p(j \mid x)},
+
+    which inflates the minority's probabilities (the usual ``"balanced"`` weights make a
+    5% class look like a 50% one) and spoils the calibration error. Bayes' rule undoes
+    the shift exactly [1]_ [2]_:
+
+    .. math::
+
+        p(k \mid x) = \frac{q_k(x) / w_k}{\sum_j q_j(x) / w_j},
+
+    and, to deploy on data whose class prior ``t`` differs from the training frequencies
+    ``pi``, ``p_t(k | x)`` proportional to ``q_k(x) t_k / (w_k pi_k)``. The correction is
+    a fixed, monotone re-weighting of the probabilities: nothing is estimated, nothing is
+    held out, and for a binary task it never changes the ranking (average precision, ROC
+    AUC) nor, after :class:`~sklearn_imbal.ThresholdTunedClassifier`, the tuned
+    decisions.
+
+    Logit adjustment (Menon et al., 2021) trains ``softmax(f + tau log pi)`` and predicts
+    with ``softmax(f)_k`` proportional to ``p(k | x) / pi_k^tau``: the same shift with
+    ``w = pi^-tau``, undone the same way.
+
+    Focal loss (with ``alpha = w``) distorts the probabilities beyond the prior shift (it
+    is not a proper scoring rule); dividing by ``w`` removes the weights' part only.
 
     References
     ----------

@@ -1,37 +1,13 @@
 """Imbalance-aware metrics and scorers.
 
 :func:`imbalanced_scores` computes, in one call, the metrics that matter when one class is
-rare: macro F1, the precision, recall and F1 of the minority class, the Matthews correlation
-coefficient, balanced accuracy, the geometric mean of the class recalls, and from scores the
-ROC AUC, the average precision (area under the precision-recall curve), the Brier score and
-the expected calibration error. :func:`get_imbalanced_scorers` gives the same metrics as
-scorers for ``cross_validate`` and ``GridSearchCV``.
-
-Design:
-
-- Reuse first. Every metric that scikit-learn or imbalanced-learn implements is computed by
-  their function (:func:`~sklearn.metrics.f1_score`,
-  :func:`~sklearn.metrics.precision_recall_fscore_support`,
-  :func:`~sklearn.metrics.matthews_corrcoef`, :func:`~sklearn.metrics.balanced_accuracy_score`,
-  :func:`~sklearn.metrics.accuracy_score`, :func:`~sklearn.metrics.roc_auc_score`,
-  :func:`~sklearn.metrics.average_precision_score`, :func:`~sklearn.metrics.brier_score_loss`,
-  multiclass since scikit-learn 1.7, and :func:`imblearn.metrics.geometric_mean_score`), so the
-  values are exactly theirs, including their warnings for ill-defined cases (a class that is
-  never predicted gives a precision of 0 with an ``UndefinedMetricWarning``). This module
-  writes only what they lack: the choice of the minority class, the expected calibration
-  error (:func:`expected_calibration_error`) and the combined report.
-  :func:`imblearn.metrics.classification_report_imbalanced` remains the per-class text report.
-- The minority class. It is ``pos_label`` when given, otherwise the least frequent class of
-  ``y_true`` counted in samples (``sample_weight`` does not change it); a tie goes to the
-  larger label in sorted order. The ``minority_*`` functions use the same rule, so they work
-  with labels of any type without a ``pos_label`` and can be given to ``make_scorer``.
-- Scores. A 1-D ``y_score`` is the score (or probability) of the minority class, whichever
-  label that is; a 2-D ``y_score`` has one column per class, in sorted label order, as
-  ``predict_proba`` returns them. The Brier score and the calibration error are reported only
-  when ``y_score`` holds probabilities: all values in [0, 1] and, for 2-D scores, rows that
-  sum to 1 within 1e-6.
-- Parameters are checked with scikit-learn's ``validate_params`` (types and ranges), data
-  with explicit errors that name the argument at fault and how to fix it.
+rare (macro F1, the minority's precision, recall and F1, MCC, balanced accuracy, the
+geometric mean of the recalls, and from scores ROC AUC, average precision, the Brier score
+and the expected calibration error); :func:`get_imbalanced_scorers` gives them as scorers
+for ``cross_validate`` and ``GridSearchCV``. Every metric that scikit-learn or
+imbalanced-learn implements is computed by their function, so the values (and the warnings
+for ill-defined cases) are exactly theirs: this module adds only the choice of the minority
+class, :func:`expected_calibration_error` and the combined report.
 """
 
 import numbers
