@@ -8,31 +8,8 @@ Usage::
 
 ``python -m sklearn_imbal`` is the same command.
 
-Design
-------
-- ``main(argv=None) -> int`` parses the arguments (``argparse``), reads the data and
-  calls the library: :func:`~sklearn_imbal.diagnostics.imbalance_report` for ``report``,
-  :func:`~sklearn_imbal.compare.compare_techniques` and
-  :meth:`~sklearn_imbal.compare.ComparisonResult.save` for ``compare``. It returns the
-  exit code and never calls ``sys.exit`` itself (the console script and ``__main__``
-  do), so tests call ``main([...])`` directly.
-- Input errors are the user's to fix, not bugs: a missing file, a file that is empty,
-  not UTF-8 or not CSV, a missing column (the available ones are listed), a single
-  class, a class with fewer examples than folds, empty or missing texts or labels. Each
-  prints one line ``sklearn-imbal: error: <problem>; <fix>`` on stderr and returns 2,
-  with no traceback; so do argument errors (``argparse``'s own exit code 2). Any other
-  exception is a bug and propagates with its traceback.
-- Without a file, ``compare`` runs on the bundled VADER tweets
-  (:func:`~sklearn_imbal.datasets.load_vader_tweets`). ``--text COL`` makes the data
-  text; without it the other columns are tabular features (numeric and categorical).
-- Output: the imbalance summary, progress bars (tqdm, stderr; ``--quiet`` hides them),
-  the ranked table, the recommendation and the written files: ``results.json``,
-  ``results.csv``, ``pr_curves.png`` and, for binary problems, ``threshold_curve.png``
-  in ``--output`` (default ``sklearn-imbal-output/``).
-- LLM augmentation: ``--llm-model`` and ``--llm-base-url`` configure an
-  :class:`~sklearn_imbal.sampling.LLMAugmenter` (any OpenAI-compatible endpoint); the
-  key is read from the environment variable named by ``--llm-api-key-env`` (default
-  ``OPENAI_API_KEY``), never from the command line, and replies are parsed as JSON only.
+Input errors print one line ``sklearn-imbal: error: <problem>; <fix>`` and exit with
+2, never a traceback; the design is in ``doc/cli.md``.
 """
 
 import argparse
