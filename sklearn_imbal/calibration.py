@@ -17,6 +17,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .utils._sklearn import check_sample_weight, fit_context
+from .utils._docstring import fill_doc
 from .utils._validation import encode_classification_target
 from .weights import compute_class_weights
 
@@ -296,13 +297,13 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             )
         return weights
 
+    @fill_doc
     def predict_proba(self, X):
         """Prior-corrected class probabilities.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of str
-            Samples, as accepted by the estimator.
+        {X_passthrough}
 
         Returns
         -------
@@ -314,13 +315,13 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         proba = proba * self.correction_
         return proba / proba.sum(axis=1, keepdims=True)
 
+    @fill_doc
     def predict_log_proba(self, X):
         """Logarithm of the prior-corrected class probabilities.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of str
-            Samples, as accepted by the estimator.
+        {X_passthrough}
 
         Returns
         -------
@@ -330,13 +331,13 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
+    @fill_doc
     def predict(self, X):
         """The most probable class under the corrected probabilities.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of str
-            Samples, as accepted by the estimator.
+        {X_passthrough}
 
         Returns
         -------

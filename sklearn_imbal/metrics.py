@@ -31,6 +31,7 @@ from sklearn.preprocessing import label_binarize
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 from sklearn.utils.multiclass import type_of_target
 
+from .utils._docstring import fill_doc
 from .utils._validation import minority_index, python_scalar, sorted_labels
 
 __all__ = [
@@ -45,36 +46,6 @@ __all__ = [
 # Rows of 2-D probabilities must sum to one within this tolerance.
 _ROW_SUM_TOL = 1e-6
 _LABELS_HINT = " pass labels=[...] (sorted) when y_true lacks some classes of the model"
-
-# Shared docstring text, substituted by ``_fill_doc`` (imbalanced-learn's ``_docstring`` idea).
-_DOC = {
-    "minority_rule": (
-        "The minority class is the least frequent class of ``y_true``, counted in samples\n"
-        "    (``sample_weight`` does not change it); on a tie, the larger label in sorted\n"
-        "    order, e.g. ``1`` for ``[0, 0, 1, 1]`` and ``'spam'`` for ``['ham', 'spam']``."
-    ),
-    "y_true": (
-        "y_true : array-like of shape (n_samples,)\n"
-        "        True class labels, of any type (integers, strings, ...); at least two classes."
-    ),
-    "y_pred": (
-        "y_pred : array-like of shape (n_samples,)\n"
-        "        Predicted class labels, as returned by ``predict``."
-    ),
-    "sample_weight": (
-        "sample_weight : array-like of shape (n_samples,), default=None\n"
-        "        Sample weights, passed on to the scikit-learn functions."
-    ),
-}
-
-
-def _fill_doc(func):
-    """Replace the ``{key}`` placeholders of ``_DOC`` in a docstring (other braces stay)."""
-    doc = func.__doc__
-    for key, text in _DOC.items():
-        doc = doc.replace("{" + key + "}", text)
-    func.__doc__ = doc
-    return func
 
 
 # --------------------------------------------------------------------------------------
@@ -418,7 +389,7 @@ _MINORITY_PARAMS = {
 
 
 @validate_params(_MINORITY_PARAMS, prefer_skip_nested_validation=True)
-@_fill_doc
+@fill_doc
 def minority_f1_score(y_true, y_pred, *, sample_weight=None):
     """F1 score of the minority class of ``y_true``.
 
@@ -460,7 +431,7 @@ def minority_f1_score(y_true, y_pred, *, sample_weight=None):
 
 
 @validate_params(_MINORITY_PARAMS, prefer_skip_nested_validation=True)
-@_fill_doc
+@fill_doc
 def minority_precision_score(y_true, y_pred, *, sample_weight=None):
     """Precision of the minority class of ``y_true``.
 
@@ -502,7 +473,7 @@ def minority_precision_score(y_true, y_pred, *, sample_weight=None):
 
 
 @validate_params(_MINORITY_PARAMS, prefer_skip_nested_validation=True)
-@_fill_doc
+@fill_doc
 def minority_recall_score(y_true, y_pred, *, sample_weight=None):
     """Recall (sensitivity) of the minority class of ``y_true``.
 
@@ -630,7 +601,7 @@ def _check_classes(y_true, classes_in_y, labels):
     },
     prefer_skip_nested_validation=True,
 )
-@_fill_doc
+@fill_doc
 def imbalanced_scores(
     y_true,
     y_pred=None,

@@ -15,6 +15,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ..utils._sklearn import check_method_params, fit_context, raise_for_params, safe_indexing
+from ..utils._docstring import fill_doc
 from ..utils._validation import encode_classification_target
 from ._sweep import (
     ConfusionScorer,
@@ -543,13 +544,13 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                            pos_label=None)
 
     # ----------------------------------------------------------------- predicting
+    @fill_doc
     def predict(self, X):
         """Predict classes with the tuned decision rule.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of str
-            Samples, as accepted by the estimator.
+        {X_passthrough}
 
         Returns
         -------
@@ -571,13 +572,13 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                         self.classes_[1 - pos_index])
 
     @available_if(_estimator_has("predict_proba"))
+    @fill_doc
     def predict_proba(self, X):
         """Class probabilities of the wrapped estimator (the tuning does not change them).
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of str
-            Samples, as accepted by the estimator.
+        {X_passthrough}
 
         Returns
         -------
@@ -588,13 +589,13 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         return self.estimator_.predict_proba(X)
 
     @available_if(_estimator_has("predict_log_proba"))
+    @fill_doc
     def predict_log_proba(self, X):
         """Log of the wrapped estimator's class probabilities.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of str
-            Samples, as accepted by the estimator.
+        {X_passthrough}
 
         Returns
         -------
@@ -605,13 +606,13 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         return self.estimator_.predict_log_proba(X)
 
     @available_if(_estimator_has("decision_function"))
+    @fill_doc
     def decision_function(self, X):
         """Decision function of the wrapped estimator.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features) or list of str
-            Samples, as accepted by the estimator.
+        {X_passthrough}
 
         Returns
         -------
