@@ -1,25 +1,44 @@
 """Private glue between our estimators and skorch.
 
-skorch iterates over whatever ``iterator_train`` / ``iterator_valid`` return for a
-dataset. Its default, torch's ``DataLoader`` over skorch's ``Dataset``, fetches one
-row at a time and collates the rows again: right for images decoded on the fly,
-slow for tabular data, where a batch is one slice of a tensor. Even fed whole index
-batches, ``DataLoader``'s per-batch machinery costs about as much as a small MLP's
-forward pass (measured: ~60 us of a ~600 us step on 2 CPU cores). :class:`TensorBatches`
-is therefore the whole iterator: one ``randperm`` per epoch from the estimator's own
-``torch.Generator`` (reproducible, global RNG untouched) and one indexing operation
-per tensor per batch, exactly what a hand-written training loop does.
+The one base class of our skorch classifiers (:class:`SkorchClassifierBase`: the
+``fit`` they share), the ``Net`` they build, tensor batching, and the prediction
+methods computed from logits.
 """
 
 import inspect
 import math
+from copy import deepcopy
 
 import numpy as np
 import torch
 from scipy.special import softmax as _np_softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.metrics import get_scorer
+from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
+from skorch.callbacks import EarlyStopping
 
-__all__ = ["LogitsClassifierMixin", "Net", "TensorBatches", "silent", "softmax", "supports_fused"]
+from .losses import FocalLoss, LogitAdjustedLoss
+from .utils._torch import resolve_device, torch_seed
+from .utils._validation import draw_seed, encode_classification_target, validation_split
+from .weights import compute_class_weights
+
+__all__ = [
+    "LogitsClassifierMixin",
+    "Net",
+    "ScoreEarlyStopping",
+    "SkorchClassifierBase",
+    "TensorBatches",
+    "silent",
+    "softmax",
+    "best_epoch",
+    "improves",
+    "supports_fused",
+]
+
+# The relative change of the validation score (or, on a tie, loss) that counts as an
+# improvement (skorch's EarlyStopping default).
+_IMPROVEMENT_THRESHOLD = 1e-4
 
 
 class Net(NeuralNetClassifier):
@@ -51,6 +70,15 @@ class TensorBatches:
     Used as skorch's ``iterator_train`` / ``iterator_valid``: skorch calls it with the
     dataset, ``batch_size`` and the ``iterator_*__`` parameters (``shuffle``,
     ``generator``) and iterates over the result once per epoch.
+
+    skorch's default, torch's ``DataLoader`` over skorch's ``Dataset``, fetches one
+    row at a time and collates the rows again: right for images decoded on the fly,
+    slow for tabular data, where a batch is one slice of a tensor. Even fed whole index
+    batches, ``DataLoader``'s per-batch machinery costs about as much as a small MLP's
+    forward pass (measured: ~60 us of a ~600 us step on 2 CPU cores). This is
+    therefore the whole iterator: one ``randperm`` per epoch from the estimator's own
+    ``torch.Generator`` (reproducible, global RNG untouched) and one indexing operation
+    per tensor per batch, exactly what a hand-written training loop does.
 
     Parameters
     ----------
@@ -116,6 +144,58 @@ def silent(*args, **kwargs):
     """A picklable sink that prints nothing (skorch callbacks default to ``print``)."""
 
 
+def improves(score, loss, best_score, best_loss):
+    """Whether an epoch's validation ``(score, loss)`` improves on the best so far.
+
+    The score (greater is better) must rise by more than a relative 1e-4; when it only
+    ties (stays at least as high), the loss must fall by more than a relative 1e-4.
+    Scores of a small validation split are coarse: average precision on the three
+    minority rows of a small data set is often exactly 1 after a few epochs of a barely
+    trained network, and stopping there would keep it. The loss, smooth, breaks the tie.
+    """
+    if score > best_score + _IMPROVEMENT_THRESHOLD * abs(best_score):
+        return True
+    return score >= best_score and loss < best_loss - _IMPROVEMENT_THRESHOLD * abs(best_loss)
+
+
+def best_epoch(scores, losses):
+    """The 1-based epoch that :func:`improves` last, i.e. the one early stopping keeps."""
+    best = 0
+    for epoch in range(1, len(scores)):
+        if improves(scores[epoch], losses[epoch], scores[best], losses[best]):
+            best = epoch
+    return best + 1
+
+
+class ScoreEarlyStopping(EarlyStopping):
+    """skorch's ``EarlyStopping`` on ``valid_score``, a tie broken by ``valid_loss``.
+
+    An epoch improves as :func:`improves` says; after ``patience`` epochs without
+    improvement training stops, and the best epoch's weights are restored
+    (``load_best``, skorch's ``on_train_end``). Build it with ``monitor="valid_score"``
+    and ``lower_is_better=False`` so that skorch's own messages read right.
+    """
+
+    def on_train_begin(self, net, **kwargs):
+        super().on_train_begin(net, **kwargs)
+        self.best_score_ = self.best_loss_ = None
+
+    def on_epoch_end(self, net, **kwargs):
+        score, loss = net.history[-1, "valid_score"], net.history[-1, "valid_loss"]
+        if self.best_score_ is None or improves(score, loss, self.best_score_, self.best_loss_):
+            self.best_score_, self.best_loss_ = score, loss
+            self.misses_ = 0
+            self.best_epoch_ = net.history[-1, "epoch"]
+            if self.load_best:
+                self.best_model_weights_ = deepcopy(net.module_.state_dict())
+        else:
+            self.misses_ += 1
+        if self.misses_ == self.patience:
+            self._sink(f"Stopping since valid_score has not improved in the last "
+                       f"{self.patience} epochs.", verbose=net.verbose)
+            raise KeyboardInterrupt
+
+
 class LogitsClassifierMixin:
     """``decision_function``, ``predict_proba`` and ``predict`` from ``self._logits(X)``.
 
@@ -173,3 +253,159 @@ class LogitsClassifierMixin:
         """
         logits = self._logits(X)
         return self.classes_[np.argmax(logits, axis=1)]
+
+
+class SkorchClassifierBase(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
+    """The ``fit`` shared by our skorch classifiers, with hooks for what differs. Private.
+
+    ``fit`` validates the data, encodes the labels (``classes_``), turns
+    ``class_weight`` into ``class_weight_``, resolves ``device_``, draws one seed from
+    ``random_state``, holds out a stratified validation split only when asked, and
+    then, inside :func:`~sklearn_imbal.utils._torch.torch_seed`, builds the module,
+    the loss and the skorch net (``net_``) and trains it; the net's history gives
+    ``n_iter_``, ``loss_curve_``, ``validation_loss_curve_``, ``validation_scores_``
+    and ``best_epoch_``.
+
+    Subclasses are flat scikit-learn estimators: they declare the parameters read
+    here (``loss``, ``gamma``, ``tau``, ``class_weight``, ``lr``, ``max_epochs``,
+    ``batch_size``, ``weight_decay``, ``validation_fraction``, ``early_stopping``,
+    ``n_iter_no_change``, ``scoring``, ``device``, ``random_state``, ``verbose``),
+    decorate their ``fit`` with ``_fit_context`` and call :meth:`_fit`, and define
+
+    - ``_validate_fit_data(X, y) -> (X, y)``: check the samples, ``y`` as an array;
+    - ``_prepare_training(X, y_encoded, train_idx, valid_idx) -> (module, train,
+      valid)``: the torch module and the skorch datasets (``valid`` is None when
+      ``valid_idx`` is), called with torch seeded;
+    - ``_logits(X)``, for :class:`LogitsClassifierMixin`;
+
+    and may change ``_net_class`` and ``_iterator`` (the net and the batch iterator),
+    ``_optimizer_class()``, ``_callbacks(valid)``, ``_net_params(train)`` (further
+    net keyword arguments) and ``_configure_net(net, train)`` (set after building).
+    """
+
+    _net_class = Net
+    _iterator = TensorBatches
+
+    def _fit(self, X, y):
+        X, y = self._validate_fit_data(X, y)
+        self.classes_, y_encoded = encode_classification_target(y, type(self).__name__)
+        if self.loss == "logit_adjusted" and self.class_weight is not None:
+            raise ValueError(
+                "loss='logit_adjusted' corrects the class prior itself; combine it with "
+                "class_weight=None (or use loss='cross_entropy' / 'focal' with weights)."
+            )
+        get_scorer(self._scoring())  # an unknown scorer name fails now, not after an epoch
+        self.class_weight_ = compute_class_weights(y, self.class_weight, classes=self.classes_)
+        self.device_ = resolve_device(self.device)
+        rng = check_random_state(self.random_state)
+        seed = draw_seed(rng)
+        train_idx, valid_idx = validation_split(
+            y_encoded, self.validation_fraction, self.early_stopping, rng)
+
+        with torch_seed(seed, self.device_):
+            module, train, valid = self._prepare_training(X, y_encoded, train_idx, valid_idx)
+            self.net_ = self._build_net(module, self._criterion(y_encoded), train, valid, seed)
+            self.net_.fit(train, y=None)
+        self._read_history(validated=valid is not None)
+        return self
+
+    def _scoring(self):
+        """The validation scorer's name: ``scoring``, or the imbalance-aware default."""
+        if self.scoring is not None:
+            return self.scoring
+        return "average_precision" if len(self.classes_) == 2 else "f1_macro"
+
+    def _criterion(self, y_encoded):
+        """The training loss for ``loss``, weighted by ``class_weight_``."""
+        weights = torch.as_tensor(self.class_weight_, dtype=torch.float32)
+        if self.loss == "focal":
+            return FocalLoss(gamma=self.gamma, alpha=weights)
+        if self.loss == "logit_adjusted":
+            priors = np.bincount(y_encoded, minlength=len(self.classes_))
+            return LogitAdjustedLoss(priors, tau=self.tau)
+        return torch.nn.CrossEntropyLoss(weight=None if self.class_weight is None else weights)
+
+    def _optimizer_class(self):
+        return torch.optim.AdamW
+
+    def _callbacks(self, valid):
+        """Validation scoring each epoch and early stopping on it, when a split is held out."""
+        from skorch.callbacks import EpochScoring
+
+        if valid is None:
+            return []
+        callbacks = [("valid_score", EpochScoring(
+            self._scoring(), lower_is_better=False, name="valid_score", use_caching=True))]
+        if self.early_stopping:
+            callbacks.append(("early_stopping", ScoreEarlyStopping(
+                monitor="valid_score", lower_is_better=False, patience=self.n_iter_no_change,
+                load_best=True, sink=print if self.verbose else silent)))
+        return callbacks
+
+    def _net_params(self, train):
+        return {}
+
+    def _configure_net(self, net, train):
+        pass
+
+    def _build_net(self, module, criterion, train, valid, seed):
+        from skorch.helper import predefined_split
+
+        optimizer = self._optimizer_class()
+        params = {
+            "optimizer__weight_decay": self.weight_decay,
+            # Accuracy misleads under imbalance; the validation score replaces it.
+            "callbacks__valid_acc": None,
+        }
+        if supports_fused(optimizer, self.device_):
+            params["optimizer__fused"] = True
+        if not self.verbose:
+            # Default callbacks that would do nothing still run on every batch.
+            params["callbacks__print_log"] = None
+        if valid is None:
+            params["callbacks__valid_loss"] = None
+        net = self._net_class(
+            module=module,
+            criterion=criterion,
+            optimizer=optimizer,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=None if valid is None else predefined_split(valid),
+            iterator_train=self._iterator,
+            iterator_train__shuffle=True,
+            iterator_train__generator=torch.Generator().manual_seed(seed),
+            iterator_valid=self._iterator,
+            callbacks=self._callbacks(valid),
+            # Without this, skorch returns raw logits from predict_proba for any
+            # criterion other than CrossEntropyLoss.
+            predict_nonlinearity=softmax,
+            device=self.device_,
+            verbose=self.verbose,
+            **params,
+            **self._net_params(train),
+        )
+        self._configure_net(net, train)
+        return net
+
+    def _read_history(self, validated):
+        """``n_iter_``, the loss and validation curves and ``best_epoch_`` from ``net_``."""
+        history = self.net_.history
+        self.n_iter_ = len(history)
+        self.loss_curve_ = np.asarray(history[:, "train_loss"] if history else [],
+                                      dtype=np.float64)
+        self.validation_loss_curve_ = self.validation_scores_ = self.best_epoch_ = None
+        if not validated:
+            return
+        self.validation_loss_curve_ = np.asarray(history[:, "valid_loss"], dtype=np.float64)
+        self.validation_scores_ = np.asarray(history[:, "valid_score"], dtype=np.float64)
+        # With early stopping, the epoch whose weights were restored.
+        self.best_epoch_ = best_epoch(self.validation_scores_, self.validation_loss_curve_)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        net = state.get("net_")
+        if net is not None:
+            # skorch maps a CUDA-trained net to the CPU when no GPU is present at load
+            # time; keep device_ true to where the weights now are.
+            self.device_ = torch.device(net.device)

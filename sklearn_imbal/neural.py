@@ -1,55 +1,20 @@
-"""FocalLossClassifier: a torch classifier trained with focal loss, as a sklearn estimator.
+"""FocalLossClassifier: a torch classifier for imbalanced tabular data, as a sklearn estimator.
 
-Design
-------
-The public estimator is a plain scikit-learn ``ClassifierMixin, BaseEstimator``
-with flat parameters; it *composes* skorch rather than subclassing it (skorch nets
-set attributes in ``__init__``, route ``**kwargs`` and return class indices from
-``predict``, which all break scikit-learn's estimator contract). ``fit``:
-
-1. validates parameters (``_parameter_constraints`` through ``_fit_context``) and
-   data (``validate_data``: finite, 2-D, numeric, float32 for torch);
-2. encodes labels with ``np.unique`` (``classes_``, any label type) and turns
-   ``class_weight`` into per-class weights with
-   :func:`sklearn_imbal.weights.compute_class_weights`; those weights are the
-   focal loss's ``alpha``, so ``class_weight`` really weights the loss;
-3. draws one seed from ``random_state`` and, inside ``torch.random.fork_rng``,
-   builds the module and trains it, with batches shuffled by a seeded
-   ``torch.Generator``: two fits with the same ``random_state`` give the same
-   model and the caller's global RNG streams are left as they were;
-4. holds out a *stratified* validation split only when asked
-   (``validation_fraction`` or ``early_stopping``), never skorch's silent 20%
-   default, and passes it as a predefined split; ``early_stopping`` uses skorch's
-   ``EarlyStopping`` on the validation loss and restores the best weights;
-5. builds ``net_`` (a ``skorch.NeuralNetClassifier``) with a batch loader that
-   fetches each batch with one index tensor (see :mod:`sklearn_imbal._skorch`),
-   and trains it on the chosen device (``"auto"``: CUDA when present).
-
-Prediction runs the module in eval mode without gradients, batch by batch, and
-turns the logits into float64 probabilities with a softmax, so rows sum to one and
-``decision_function`` (log-odds for binary, logits for multiclass) ranks exactly as
-``predict_proba``. ``predict`` decodes through ``classes_``.
-
-Pickling goes through skorch's own ``__getstate__``/``__setstate__``, which map a
-CUDA-trained net to the CPU when no GPU is present at load time.
+Trained through skorch with imbalance-aware losses (focal by default) and class weights;
+the shared training loop lives in :mod:`sklearn_imbal._skorch`.
 """
 
 from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils import check_random_state
+from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from ._skorch import LogitsClassifierMixin, Net, TensorBatches, silent, softmax, supports_fused
-from .losses import FocalLoss
-from .utils._torch import resolve_device, torch_seed
-from .utils._validation import draw_seed, encode_classification_target, validation_split
-from .weights import compute_class_weights
+from ._skorch import SkorchClassifierBase
 
 __all__ = ["FocalLossClassifier"]
 
@@ -81,24 +46,32 @@ class MLP(nn.Module):
         return self.layers(X)
 
 
-class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
+class FocalLossClassifier(SkorchClassifierBase):
     """Neural-network classifier trained with focal loss and class weights.
 
     A multi-layer perceptron by default (any ``torch.nn.Module`` through ``module``),
     trained with the multiclass focal loss of Lin et al. (2017), whose
     ``(1 - p_y) ** gamma`` factor down-weights examples the model already gets right
-    so that training concentrates on the hard, usually minority, ones. Training runs
-    through skorch on CUDA when available. Put a ``StandardScaler`` in front of it
-    as you would for scikit-learn's ``MLPClassifier``.
+    so that training concentrates on the hard, usually minority, ones; or with
+    (class-weighted) cross-entropy or the logit-adjusted loss (``loss``). Training
+    runs through skorch on CUDA when available. Put a ``StandardScaler`` in front of
+    it as you would for scikit-learn's ``MLPClassifier``.
 
     Parameters
     ----------
     hidden_layer_sizes : array-like of int, default=(100,)
         Width of each hidden layer of the default MLP; ``()`` trains a linear
         (softmax regression) model. Ignored when ``module`` is given.
+    loss : {"focal", "cross_entropy", "logit_adjusted"}, default="focal"
+        Training loss. ``"focal"`` uses ``gamma`` and the class weights as its
+        ``alpha``; ``"cross_entropy"`` is cross-entropy weighted by the class weights;
+        ``"logit_adjusted"`` adds ``tau * log(prior)`` to the logits during training
+        (Menon et al.; it corrects the prior itself, so ``class_weight`` must be None).
     gamma : float, default=2.0
         Focusing parameter of the focal loss, ``>= 0``; ``gamma=0`` is (weighted)
         cross-entropy.
+    tau : float, default=1.0
+        Strength of the logit adjustment (``loss="logit_adjusted"``).
     class_weight : {"balanced", "effective_number"}, dict or None, default=None
         Per-class weights of the loss (the focal loss's ``alpha``), computed by
         :func:`~sklearn_imbal.weights.compute_class_weights`: ``"balanced"`` is
@@ -123,14 +96,23 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
     weight_decay : float, default=0.0
         Weight decay (L2 penalty; decoupled for AdamW).
     validation_fraction : float or None, default=None
-        Fraction of the training rows held out, stratified by class, to report the
-        validation loss each epoch. ``None`` trains on every row unless
-        ``early_stopping=True``, which then holds out 10%.
+        Fraction of the training samples held out, stratified by class, and scored
+        each epoch (validation loss and ``scoring``). ``None`` trains on every sample
+        unless ``early_stopping=True``, which then holds out 10%.
     early_stopping : bool, default=False
-        Stop when the validation loss has not improved by ``1e-4`` for
-        ``n_iter_no_change`` epochs, and restore the weights of the best epoch.
+        Stop when the validation score (``scoring``) has not improved for
+        ``n_iter_no_change`` epochs, and restore the weights of the best epoch. An
+        epoch improves when its score rises by more than a relative 1e-4, or ties the
+        best and its validation loss falls by more than a relative 1e-4 (the scores
+        of a small split are coarse and often tie).
     n_iter_no_change : int, default=10
-        Patience of early stopping, in epochs.
+        Patience of early stopping, in epochs. One twentieth of the default
+        ``max_epochs=200``: a small network's epochs are cheap and its validation
+        score is noisy from one epoch to the next.
+    scoring : str or None, default=None
+        Validation score, a scikit-learn scorer name (greater is better); ``None`` is
+        ``"average_precision"`` for binary and ``"f1_macro"`` for multiclass problems
+        (accuracy misleads under imbalance).
     device : str or torch.device, default="auto"
         ``"auto"`` trains on CUDA when torch sees a GPU, else on the CPU; or any
         torch device string (``"cpu"``, ``"cuda"``, ``"cuda:1"``).
@@ -138,7 +120,8 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
         Seeds weight initialisation, batch order and the validation split. An int
         gives the same model on every fit; global RNG state is never changed.
     verbose : int, default=0
-        ``1`` prints a table row per epoch (losses, duration) while training.
+        ``1`` prints a table row per epoch (losses, validation score, duration)
+        while training.
 
     Attributes
     ----------
@@ -160,17 +143,59 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
     loss_curve_ : ndarray of shape (n_iter_,)
         Mean training loss of each epoch.
     validation_loss_curve_ : ndarray of shape (n_iter_,) or None
-        Validation loss of each epoch, when a validation split was held out.
+        Validation loss of each epoch; None when no split was held out.
+    validation_scores_ : ndarray of shape (n_iter_,) or None
+        Validation score (``scoring``, greater is better) of each epoch; None when no
+        split was held out.
     best_epoch_ : int or None
-        Epoch (1-based) with the lowest validation loss, when a split was held out;
-        with ``early_stopping``, the epoch whose weights were restored (the last one
-        that improved the validation loss by more than a relative 1e-4).
+        Epoch (1-based) with the best validation score, a tie going to the lower
+        validation loss (the last epoch that improved, as ``early_stopping`` counts
+        it); with ``early_stopping``, the epoch whose weights were restored. None when
+        no split was held out.
 
     See Also
     --------
     sklearn.neural_network.MLPClassifier : MLP trained with (unweighted) log-loss.
-    sklearn_imbal.losses.FocalLoss : The loss this estimator minimises.
+    sklearn_imbal.losses.FocalLoss : The loss this estimator minimises by default.
     sklearn_imbal.weights.compute_class_weights : The ``class_weight`` strategies.
+    sklearn_imbal.text.TransformerClassifier : The same training, fine-tuning a
+        transformer on text.
+
+    Notes
+    -----
+    The estimator is a plain scikit-learn classifier with flat parameters; it
+    *composes* skorch rather than subclassing it (skorch nets set attributes in
+    ``__init__``, route ``**kwargs`` and return class indices from ``predict``, which
+    all break scikit-learn's estimator contract). ``fit``:
+
+    1. validates parameters (``_parameter_constraints`` through ``_fit_context``) and
+       data (``validate_data``: finite, 2-D, numeric, float32 for torch);
+    2. encodes labels with ``np.unique`` (``classes_``, any label type) and turns
+       ``class_weight`` into per-class weights with
+       :func:`sklearn_imbal.weights.compute_class_weights`; those weights are the
+       focal loss's ``alpha`` (or the cross-entropy's ``weight``), so
+       ``class_weight`` really weights the loss;
+    3. draws one seed from ``random_state`` and, inside ``torch.random.fork_rng``,
+       builds the module and trains it, with batches shuffled by a seeded
+       ``torch.Generator``: two fits with the same ``random_state`` give the same
+       model and the caller's global RNG streams are left as they were;
+    4. holds out a *stratified* validation split only when asked
+       (``validation_fraction`` or ``early_stopping``), never skorch's silent 20%
+       default, and passes it as a predefined split; each epoch records its loss
+       and its ``scoring``, and ``early_stopping`` stops on that score (a tie broken
+       by the loss) and restores the best weights;
+    5. builds ``net_`` (a ``skorch.NeuralNetClassifier``) with a batch loader that
+       fetches each batch with one index tensor, and trains it on the chosen device
+       (``"auto"``: CUDA when present).
+
+    :class:`~sklearn_imbal.text.TransformerClassifier` shares this ``fit``
+    (``sklearn_imbal._skorch``). Prediction runs the module in eval mode without
+    gradients, batch by batch, and turns the logits into float64 probabilities with
+    a softmax, so rows sum to one and ``decision_function`` (log-odds for binary,
+    logits for multiclass) ranks exactly as ``predict_proba``. ``predict`` decodes
+    through ``classes_``. Pickling goes through skorch's own
+    ``__getstate__``/``__setstate__``, which map a CUDA-trained net to the CPU when
+    no GPU is present at load time.
 
     References
     ----------
@@ -178,6 +203,8 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
        Dense Object Detection", ICCV 2017.
     .. [2] Y. Cui, M. Jia, T.-Y. Lin, Y. Song and S. Belongie, "Class-Balanced Loss
        Based on Effective Number of Samples", CVPR 2019.
+    .. [3] A. K. Menon, S. Jayasumana, A. S. Rawat, H. Jain, A. Veit and S. Kumar,
+       "Long-tail learning via logit adjustment", ICLR 2021.
 
     Examples
     --------
@@ -203,7 +230,9 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
 
     _parameter_constraints = {
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "loss": [StrOptions({"focal", "cross_entropy", "logit_adjusted"})],
         "gamma": [Interval(Real, 0, None, closed="left")],
+        "tau": [Interval(Real, None, None, closed="neither")],
         "class_weight": [StrOptions({"balanced", "effective_number"}), dict, None],
         "module": [callable, None],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
@@ -214,6 +243,7 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "early_stopping": ["boolean"],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "scoring": [str, None],
         "device": [str, torch.device],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -223,7 +253,9 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
         self,
         hidden_layer_sizes=(100,),
         *,
+        loss="focal",
         gamma=2.0,
+        tau=1.0,
         class_weight=None,
         module=None,
         max_epochs=200,
@@ -234,12 +266,15 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
         validation_fraction=None,
         early_stopping=False,
         n_iter_no_change=10,
+        scoring=None,
         device="auto",
         random_state=None,
         verbose=0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
+        self.loss = loss
         self.gamma = gamma
+        self.tau = tau
         self.class_weight = class_weight
         self.module = module
         self.max_epochs = max_epochs
@@ -250,6 +285,7 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
         self.validation_fraction = validation_fraction
         self.early_stopping = early_stopping
         self.n_iter_no_change = n_iter_no_change
+        self.scoring = scoring
         self.device = device
         self.random_state = random_state
         self.verbose = verbose
@@ -270,51 +306,16 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
         self : FocalLossClassifier
             The fitted estimator.
         """
-        hidden_layer_sizes = self._check_hidden_layer_sizes()
+        return self._fit(X, y)
+
+    def _validate_fit_data(self, X, y):
+        self._check_hidden_layer_sizes()  # before any work; _build_module reads it again
         if not issubclass(self.optimizer, torch.optim.Optimizer):
             raise TypeError(
                 f"optimizer={self.optimizer!r} is not a torch.optim.Optimizer subclass; "
                 "pass the class itself, e.g. optimizer=torch.optim.AdamW."
             )
-        X, y = validate_data(self, X, y, dtype=np.float32, ensure_min_samples=2)
-        self.classes_, y_encoded = encode_classification_target(y, type(self).__name__)
-        n_classes = self.classes_.shape[0]
-        self.class_weight_ = compute_class_weights(y, self.class_weight, classes=self.classes_)
-        self.device_ = resolve_device(self.device)
-
-        rng = check_random_state(self.random_state)
-        seed = draw_seed(rng)
-        train_idx, valid_idx = validation_split(
-            y_encoded, self.validation_fraction, self.early_stopping, rng)
-
-        X_t = torch.from_numpy(X).to(self.device_)
-        y_t = torch.from_numpy(y_encoded).to(self.device_)
-        train = _dataset(X_t[train_idx], y_t[train_idx])
-        valid = _dataset(X_t[valid_idx], y_t[valid_idx]) if valid_idx is not None else None
-
-        with torch_seed(seed, self.device_):
-            module = self._build_module(hidden_layer_sizes, n_classes)
-            criterion = FocalLoss(
-                gamma=self.gamma,
-                alpha=torch.as_tensor(self.class_weight_, dtype=torch.float32),
-            )
-            self.net_ = self._build_net(module, criterion, valid, seed)
-            self.net_.fit(train, y=None)
-
-        history = self.net_.history
-        self.n_iter_ = len(history)
-        self.loss_curve_ = np.asarray(history[:, "train_loss"], dtype=np.float64)
-        if valid is not None:
-            self.validation_loss_curve_ = np.asarray(history[:, "valid_loss"], dtype=np.float64)
-            if self.early_stopping:
-                # The epoch whose weights EarlyStopping restored (it improves by > 1e-4).
-                self.best_epoch_ = int(dict(self.net_.callbacks_)["early_stopping"].best_epoch_)
-            else:
-                self.best_epoch_ = int(np.argmin(self.validation_loss_curve_)) + 1
-        else:
-            self.validation_loss_curve_ = None
-            self.best_epoch_ = None
-        return self
+        return validate_data(self, X, y, dtype=np.float32, ensure_min_samples=2)
 
     def _check_hidden_layer_sizes(self):
         sizes = np.atleast_1d(np.asarray(self.hidden_layer_sizes))
@@ -329,9 +330,17 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
             )
         return tuple(int(size) for size in sizes)
 
-    def _build_module(self, hidden_layer_sizes, n_classes):
+    def _prepare_training(self, X, y_encoded, train_idx, valid_idx):
+        X_t = torch.from_numpy(X).to(self.device_)
+        y_t = torch.from_numpy(y_encoded).to(self.device_)
+        train = _dataset(X_t[train_idx], y_t[train_idx])
+        valid = _dataset(X_t[valid_idx], y_t[valid_idx]) if valid_idx is not None else None
+        return self._build_module(), train, valid
+
+    def _build_module(self):
+        n_classes = len(self.classes_)
         if self.module is None:
-            return MLP(self.n_features_in_, n_classes, hidden_layer_sizes)
+            return MLP(self.n_features_in_, n_classes, self._check_hidden_layer_sizes())
         module = self.module(n_features=self.n_features_in_, n_classes=n_classes)
         if not isinstance(module, nn.Module):
             raise TypeError(
@@ -341,48 +350,8 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
             )
         return module
 
-    def _build_net(self, module, criterion, valid, seed):
-        from skorch.callbacks import EarlyStopping
-        from skorch.helper import predefined_split
-
-        callbacks = []
-        if self.early_stopping:
-            early_stopping = EarlyStopping(
-                monitor="valid_loss",
-                patience=self.n_iter_no_change,
-                threshold=1e-4,
-                load_best=True,
-                sink=print if self.verbose else silent,
-            )
-            callbacks.append(("early_stopping", early_stopping))
-        net_params = {"optimizer__weight_decay": self.weight_decay}
-        if supports_fused(self.optimizer, self.device_):
-            net_params["optimizer__fused"] = True
-        if not self.verbose:
-            # Default callbacks that would do nothing still run on every batch.
-            net_params["callbacks__print_log"] = None
-        if valid is None:
-            net_params["callbacks__valid_loss"] = None
-        return Net(
-            module=module,
-            criterion=criterion,
-            optimizer=self.optimizer,
-            lr=self.lr,
-            **net_params,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            train_split=None if valid is None else predefined_split(valid),
-            iterator_train=TensorBatches,
-            iterator_train__shuffle=True,
-            iterator_train__generator=torch.Generator().manual_seed(seed),
-            iterator_valid=TensorBatches,
-            callbacks=callbacks,
-            # Without this, skorch returns raw logits from predict_proba for any
-            # criterion other than CrossEntropyLoss.
-            predict_nonlinearity=softmax,
-            device=self.device_,
-            verbose=self.verbose,
-        )
+    def _optimizer_class(self):
+        return self.optimizer
 
     def _logits(self, X):
         """Float64 logits of validated ``X``, computed batch by batch in eval mode.
@@ -401,14 +370,6 @@ class FocalLossClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator)
         with torch.inference_mode():
             logits = self.net_.forward(_dataset(X_t, None), training=False, device="cpu")
         return logits[:n_samples].numpy().astype(np.float64)
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        net = state.get("net_")
-        if net is not None:
-            # skorch maps a CUDA-trained net to the CPU when no GPU is present at load
-            # time; keep device_ true to where the weights now are.
-            self.device_ = torch.device(net.device)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

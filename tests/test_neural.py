@@ -15,14 +15,19 @@ from imblearn.pipeline import make_pipeline as make_imb_pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.datasets import make_blobs, make_classification
-from sklearn.metrics import recall_score
+from sklearn.metrics import (
+    average_precision_score,
+    balanced_accuracy_score,
+    f1_score,
+    recall_score,
+)
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from torch import nn
 from torch.nn import functional as F
 
-from sklearn_imbal import FocalLoss, FocalLossClassifier
+from sklearn_imbal import FocalLoss, FocalLossClassifier, LogitAdjustedLoss
 from sklearn_imbal.neural import MLP
 
 
@@ -74,6 +79,7 @@ def test_no_rows_are_held_out_unless_asked(imbalanced):
     assert sum(batch["train_batch_size"] for batch in batches) == len(y)
     assert "valid_loss" not in clf.net_.history[-1]
     assert clf.validation_loss_curve_ is None and clf.best_epoch_ is None
+    assert clf.validation_scores_ is None
 
 
 def test_validation_split_is_stratified_and_early_stopping_restores_best(imbalanced):
@@ -88,11 +94,41 @@ def test_validation_split_is_stratified_and_early_stopping_restores_best(imbalan
     assert np.bincount(y_valid)[1] == pytest.approx(0.2 * np.bincount(y)[1], abs=1)
     assert clf.n_iter_ < 200, "early stopping should stop well before max_epochs here"
     assert clf.n_iter_ == clf.best_epoch_ + 3
-    # The kept weights are those of the best epoch: recompute their validation loss.
+    # Early stopping monitors the validation score (average precision by default).
+    best = clf.best_epoch_ - 1
+    assert clf.validation_scores_[best] == clf.validation_scores_.max()
+    # The kept weights are those of the best epoch: recompute their loss and score.
     with torch.no_grad():
         logits = clf.net_.module_(valid_ds.tensors[0])
         loss = clf.net_.criterion_(logits, valid_ds.tensors[1]).item()
-    assert loss == pytest.approx(clf.validation_loss_curve_.min(), rel=1e-4)
+    assert loss == pytest.approx(clf.validation_loss_curve_[best], rel=1e-4)
+    proba = torch.softmax(logits.double(), dim=1)[:, 1].numpy()
+    assert average_precision_score(y_valid, proba) == pytest.approx(
+        clf.validation_scores_[best], rel=1e-6)
+
+
+def test_best_epoch_rule_breaks_score_ties_with_the_loss():
+    from sklearn_imbal._skorch import best_epoch, improves
+
+    assert best_epoch([0.5, 0.7, 0.6], [1.0, 0.9, 0.1]) == 2, "a higher score wins"
+    assert best_epoch([1.0, 1.0, 1.0, 0.9], [0.5, 0.4, 0.45, 0.1]) == 2, "a tie: lower loss"
+    assert best_epoch([0.8, 0.8 * (1 + 1e-5)], [0.5, 0.6]) == 1, "below the threshold"
+    assert improves(0.8 * (1 + 1e-3), 9.0, 0.8, 0.5)
+    assert not improves(1.0, 0.5 * (1 - 1e-5), 1.0, 0.5)
+    assert not improves(0.9, 0.1, 1.0, 0.5), "a lower score never improves"
+
+
+def test_early_stopping_goes_on_while_a_saturated_score_ties_and_the_loss_falls():
+    # Separable classes: average precision is 1 from the first epochs on, and stopping
+    # on the score alone would keep an almost untrained network.
+    X, y = make_blobs(n_samples=400, centers=[[-2, 0], [2, 0]], cluster_std=0.5,
+                      random_state=0)
+    keep = (y == 0) | (np.arange(400) % 8 == 0)  # 200 against 27
+    clf = fast(early_stopping=True, validation_fraction=0.2, n_iter_no_change=3,
+               max_epochs=30).fit(X[keep], y[keep])
+    assert np.all(clf.validation_scores_ == 1.0)
+    assert np.all(np.diff(clf.validation_loss_curve_) < 0)
+    assert clf.n_iter_ == clf.best_epoch_ == 30
 
 
 def test_validation_fraction_without_early_stopping_trains_all_epochs(imbalanced):
@@ -141,6 +177,71 @@ def test_gamma_zero_without_weights_is_cross_entropy(imbalanced):
     assert clf.net_.criterion_(logits, target).item() == pytest.approx(
         F.cross_entropy(logits, target).item(), rel=1e-10
     )
+
+
+@pytest.mark.parametrize("loss", ["focal", "cross_entropy", "logit_adjusted"])
+def test_each_loss_builds_its_criterion_and_is_reproducible(imbalanced, loss):
+    X, y = imbalanced
+    class_weight = None if loss == "logit_adjusted" else "balanced"
+    clf = fast(loss=loss, tau=0.5, class_weight=class_weight, max_epochs=3).fit(X, y)
+    criterion = clf.net_.criterion_
+    counts = np.bincount(y)
+    if loss == "focal":
+        assert isinstance(criterion, FocalLoss) and criterion.gamma == 2.0
+        np.testing.assert_allclose(criterion.alpha.numpy(), len(y) / (2 * counts), rtol=1e-6)
+    elif loss == "cross_entropy":
+        assert type(criterion) is nn.CrossEntropyLoss
+        np.testing.assert_allclose(criterion.weight.numpy(), len(y) / (2 * counts), rtol=1e-6)
+    else:
+        assert isinstance(criterion, LogitAdjustedLoss) and criterion.tau == 0.5
+        np.testing.assert_allclose(criterion.log_priors.exp().numpy(), counts / len(y),
+                                   rtol=1e-6)
+    again = fast(loss=loss, tau=0.5, class_weight=class_weight, max_epochs=3).fit(X, y)
+    np.testing.assert_array_equal(again.predict_proba(X), clf.predict_proba(X))
+    np.testing.assert_array_equal(again.loss_curve_, clf.loss_curve_)
+
+
+def test_unweighted_cross_entropy_has_no_weight(imbalanced):
+    X, y = imbalanced
+    clf = fast(loss="cross_entropy", max_epochs=1).fit(X, y)
+    assert clf.net_.criterion_.weight is None
+    np.testing.assert_array_equal(clf.class_weight_, [1.0, 1.0])
+
+
+def test_logit_adjusted_with_class_weight_is_an_error(imbalanced):
+    X, y = imbalanced
+    with pytest.raises(ValueError, match="logit_adjusted.*class_weight=None"):
+        fast(loss="logit_adjusted", class_weight="balanced").fit(X, y)
+
+
+def test_validation_loss_and_score_curves_and_best_epoch(imbalanced):
+    X, y = imbalanced
+    clf = fast(validation_fraction=0.25, max_epochs=6).fit(X, y)
+    assert clf.validation_loss_curve_.shape == clf.validation_scores_.shape == (6,)
+    assert "valid_acc" not in clf.net_.history[-1], "accuracy is not scored"
+    # Without early stopping, the best epoch is the one with the best validation score.
+    assert clf.best_epoch_ == int(np.argmax(clf.validation_scores_)) + 1
+    valid_ds = clf.net_.train_split.keywords["valid_ds"]
+    X_valid, y_valid = valid_ds.tensors[0].numpy(), valid_ds.tensors[1].numpy()
+    # The last epoch's score is the default scorer (binary: average precision) of the model.
+    assert clf.validation_scores_[-1] == pytest.approx(
+        average_precision_score(y_valid, clf.predict_proba(X_valid)[:, 1]), rel=1e-6)
+
+
+def test_scoring_chooses_the_validation_score():
+    X, y_int = make_blobs(n_samples=300, centers=3, cluster_std=3.0, random_state=1)
+    clf = fast(validation_fraction=0.3, max_epochs=3).fit(X, y_int)
+    valid_ds = clf.net_.train_split.keywords["valid_ds"]
+    X_valid, y_valid = valid_ds.tensors[0].numpy(), valid_ds.tensors[1].numpy()
+    # Multiclass default: macro F1.
+    assert clf.validation_scores_[-1] == pytest.approx(
+        f1_score(y_valid, clf.predict(X_valid), average="macro"))
+    balanced = fast(validation_fraction=0.3, max_epochs=3, scoring="balanced_accuracy")
+    balanced.fit(X, y_int)
+    assert balanced.validation_scores_[-1] == pytest.approx(
+        balanced_accuracy_score(y_valid, balanced.predict(X_valid)))
+    with pytest.raises(ValueError, match="not a valid scoring value"):
+        fast(scoring="no_such_score", early_stopping=True).fit(X, y_int)
 
 
 def test_same_seed_same_model_and_global_rng_untouched(imbalanced):
@@ -199,7 +300,7 @@ def test_verbose_prints_each_epoch(imbalanced, capsys):
     X, y = imbalanced
     fast(max_epochs=3, verbose=1, validation_fraction=0.2).fit(X, y)
     out = capsys.readouterr().out
-    assert "train_loss" in out and "valid_loss" in out
+    assert "train_loss" in out and "valid_loss" in out and "valid_score" in out
     assert len([line for line in out.splitlines() if line.strip()[:1].isdigit()]) == 3
     fast(max_epochs=3, verbose=0).fit(X, y)
     assert capsys.readouterr().out == ""
@@ -290,6 +391,8 @@ def test_wrong_number_of_features_at_predict(imbalanced):
         (dict(device="tpu-please"), ValueError, "device"),
         (dict(gamma=-1.0), ValueError, "gamma"),
         (dict(class_weight="inverse"), ValueError, "class_weight"),
+        (dict(loss="hinge"), ValueError, "loss"),
+        (dict(scoring=3), ValueError, "scoring"),
     ],
 )
 def test_bad_parameters_are_rejected_at_fit(imbalanced, params, error, match):

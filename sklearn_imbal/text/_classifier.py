@@ -1,6 +1,7 @@
 """TransformerClassifier: fine-tune a Hugging Face encoder on raw text through skorch.
 
-Design (loading, batching, training, the prediction shortcut, persistence):
+The training loop shared with FocalLossClassifier is in :mod:`sklearn_imbal._skorch`;
+the design (loading, batching, training, the prediction shortcut, persistence) is in
 ``doc/text.md``.
 """
 
@@ -10,23 +11,15 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
-from sklearn.utils import check_random_state
+from sklearn.base import _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from .._skorch import LogitsClassifierMixin, Net, silent, softmax, supports_fused
-from ..losses import FocalLoss, LogitAdjustedLoss
+from .._skorch import Net, SkorchClassifierBase
 from ..utils._text import validate_texts
-from ..utils._torch import resolve_device, torch_seed
-from ..utils._validation import (
-    draw_seed,
-    encode_classification_target,
-    python_scalar,
-    validation_split,
-)
-from ..weights import compute_class_weights
+from ..utils._torch import resolve_device
+from ..utils._validation import python_scalar
 from ._batching import TokenBatches, TokenDataset, length_order, tokenize
 from ._hub import (
     effective_max_length,
@@ -202,7 +195,7 @@ class _TransformerNet(Net):
         self._set_training(False)
 
 
-class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimator):
+class TransformerClassifier(SkorchClassifierBase):
     """Fine-tune a Hugging Face encoder on raw text, with imbalance-aware losses.
 
     Takes texts (a list, 1-D array or Series of strings, or a one-column 2-D array
@@ -222,13 +215,15 @@ class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimato
         Passed to ``AutoModelForSequenceClassification.from_pretrained``, e.g.
         ``{"num_hidden_layers": 2}`` to keep only the first two layers.
     loss : {"cross_entropy", "focal", "logit_adjusted"}, default="cross_entropy"
-        Training loss. ``"focal"`` uses ``gamma`` and the class weights as ``alpha``;
+        Training loss. ``"focal"`` uses ``gamma`` and the class weights as its
+        ``alpha``; ``"cross_entropy"`` is cross-entropy weighted by the class weights;
         ``"logit_adjusted"`` adds ``tau * log(prior)`` to the logits during training
-        (then ``class_weight`` must be None).
+        (Menon et al.; it corrects the prior itself, so ``class_weight`` must be None).
     gamma : float, default=2.0
-        Focusing parameter of the focal loss.
+        Focusing parameter of the focal loss, ``>= 0``; ``gamma=0`` is (weighted)
+        cross-entropy.
     tau : float, default=1.0
-        Strength of the logit adjustment.
+        Strength of the logit adjustment (``loss="logit_adjusted"``).
     class_weight : {"balanced", "effective_number"}, dict or None, default=None
         Per-class loss weights (see :func:`sklearn_imbal.compute_class_weights`).
     lr : float, default=5e-5
@@ -251,16 +246,23 @@ class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimato
     freeze_encoder : bool, default=False
         Train only the classification head.
     validation_fraction : float or None, default=None
-        Fraction of the texts held out (stratified) and scored each epoch; ``None``
-        uses every text unless ``early_stopping``, which then holds out 10%.
+        Fraction of the training samples held out, stratified by class, and scored
+        each epoch (validation loss and ``scoring``). ``None`` trains on every sample
+        unless ``early_stopping=True``, which then holds out 10%.
     early_stopping : bool, default=False
-        Stop when the validation score has not improved for ``n_iter_no_change``
-        epochs and restore the best epoch's weights.
+        Stop when the validation score (``scoring``) has not improved for
+        ``n_iter_no_change`` epochs, and restore the weights of the best epoch. An
+        epoch improves when its score rises by more than a relative 1e-4, or ties the
+        best and its validation loss falls by more than a relative 1e-4 (the scores
+        of a small split are coarse and often tie).
     n_iter_no_change : int, default=2
-        Patience of early stopping, in epochs.
+        Patience of early stopping, in epochs. Two of the default ``max_epochs=3``
+        (FocalLossClassifier waits 10 of 200): a pretrained encoder fine-tunes in a
+        few epochs, each of them expensive.
     scoring : str or None, default=None
-        Validation scorer (a scikit-learn scorer name, greater is better); ``None``
-        is ``"average_precision"`` for binary and ``"f1_macro"`` for multiclass.
+        Validation score, a scikit-learn scorer name (greater is better); ``None`` is
+        ``"average_precision"`` for binary and ``"f1_macro"`` for multiclass problems
+        (accuracy misleads under imbalance).
     device : str or torch.device, default="auto"
         ``"auto"``: CUDA when torch sees a GPU, else the CPU.
     mixed_precision : {"auto", "bf16", "fp16", "no"}, default="auto"
@@ -287,17 +289,24 @@ class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimato
     device_ : torch.device
         Where the model lives.
     n_iter_ : int
-        Epochs run.
+        Number of epochs run.
     loss_curve_ : ndarray of shape (n_iter_,)
-        Mean training loss per epoch.
+        Mean training loss of each epoch.
+    validation_loss_curve_ : ndarray of shape (n_iter_,) or None
+        Validation loss of each epoch; None when no split was held out.
     validation_scores_ : ndarray of shape (n_iter_,) or None
-        Validation score per epoch, when a split was held out.
+        Validation score (``scoring``, greater is better) of each epoch; None when no
+        split was held out.
     best_epoch_ : int or None
-        With early stopping, the epoch whose weights were kept.
+        Epoch (1-based) with the best validation score, a tie going to the lower
+        validation loss (the last epoch that improved, as ``early_stopping`` counts
+        it); with ``early_stopping``, the epoch whose weights were restored. None when
+        no split was held out.
 
     See Also
     --------
     sklearn_imbal.text.TransformerEmbedder : Frozen encoder for SMOTE and sklearn heads.
+    sklearn_imbal.FocalLossClassifier : The same training, for a network on tabular data.
     sklearn_imbal.ThresholdTunedClassifier : Tunes the decision threshold afterwards.
 
     Examples
@@ -340,6 +349,11 @@ class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimato
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
+
+    # What SkorchClassifierBase builds: the net with accumulation, warmup and AMP, and
+    # length-bucketed, dynamically padded batches.
+    _net_class = _TransformerNet
+    _iterator = TokenBatches
 
     def __init__(
         self,
@@ -411,58 +425,36 @@ class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimato
         self : TransformerClassifier
             The fitted estimator.
         """
-        name = type(self).__name__
-        texts = validate_texts(X, estimator_name=name)
+        return self._fit(X, y)
+
+    def _validate_fit_data(self, X, y):
+        texts = validate_texts(X, estimator_name=type(self).__name__)
         y = np.asarray(y)
         if y.shape[0] != len(texts):
             raise ValueError(
                 f"Found input variables with inconsistent numbers of samples: X has "
                 f"{len(texts)} texts but y has {y.shape[0]} labels."
             )
-        self.classes_, y_encoded = encode_classification_target(y, name)
-        n_classes = self.classes_.shape[0]
-        if self.loss == "logit_adjusted" and self.class_weight is not None:
-            raise ValueError(
-                "loss='logit_adjusted' corrects the class prior itself; combine it with "
-                "class_weight=None (or use loss='cross_entropy' / 'focal' with weights)."
-            )
-        self.class_weight_ = compute_class_weights(y, self.class_weight, classes=self.classes_)
-        self.device_ = resolve_device(self.device)
-        amp_dtype = self._amp_dtype()
-        rng = check_random_state(self.random_state)
-        seed = draw_seed(rng)
+        return texts, y
 
+    def _prepare_training(self, texts, y_encoded, train_idx, valid_idx):
         source = self._load_pretrained()
         input_ids = tokenize(self.tokenizer_, texts, self.max_length_)
-        train_idx, valid_idx = validation_split(
-            y_encoded, self.validation_fraction, self.early_stopping, rng)
         train = TokenDataset([input_ids[i] for i in train_idx], y_encoded[train_idx])
         valid = None
         if valid_idx is not None:
             order, _ = length_order([input_ids[i] for i in valid_idx])
             valid_idx = valid_idx[order]
             valid = TokenDataset([input_ids[i] for i in valid_idx], y_encoded[valid_idx])
+        return self._build_module(source), train, valid
 
-        with torch_seed(seed, self.device_):
-            module = _SequenceClassifier(load_sequence_classifier(
-                source, n_classes, self.model_kwargs, self.device_))
-            if self.freeze_encoder:
-                for param in module.model.base_model.parameters():
-                    param.requires_grad_(False)
-            self.net_ = self._build_net(module, self._criterion(y_encoded, n_classes), train,
-                                        valid, seed, amp_dtype)
-            self.net_.fit(train, y=None)
-
-        history = self.net_.history
-        self.n_iter_ = len(history)
-        self.loss_curve_ = np.asarray(history[:, "train_loss"], dtype=np.float64)
-        self.validation_scores_ = None
-        self.best_epoch_ = None
-        if valid is not None:
-            self.validation_scores_ = np.asarray(history[:, "valid_score"], dtype=np.float64)
-            if self.early_stopping:
-                self.best_epoch_ = int(dict(self.net_.callbacks_)["early_stopping"].best_epoch_)
-        return self
+    def _build_module(self, source):
+        module = _SequenceClassifier(load_sequence_classifier(
+            source, len(self.classes_), self.model_kwargs, self.device_))
+        if self.freeze_encoder:
+            for param in module.model.base_model.parameters():
+                param.requires_grad_(False)
+        return module
 
     def _amp_dtype(self):
         choice = self.mixed_precision
@@ -486,77 +478,34 @@ class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimato
                                                 load_config(source))
         return source
 
-    def _criterion(self, y_encoded, n_classes):
-        weights = torch.as_tensor(self.class_weight_, dtype=torch.float32)
-        if self.loss == "focal":
-            return FocalLoss(gamma=self.gamma, alpha=weights)
-        if self.loss == "logit_adjusted":
-            priors = np.bincount(y_encoded, minlength=n_classes)
-            return LogitAdjustedLoss(priors, tau=self.tau)
-        return nn.CrossEntropyLoss(weight=None if self.class_weight is None else weights)
+    def _callbacks(self, valid):
+        from skorch.callbacks import ProgressBar
 
-    def _build_net(self, module, criterion, train, valid, seed, amp_dtype):
-        from skorch.callbacks import EarlyStopping, EpochScoring, ProgressBar
-        from skorch.helper import predefined_split
+        callbacks = super()._callbacks(valid)
+        if self.verbose:
+            callbacks.append(("progress_bar", ProgressBar(postfix_keys=["train_loss"])))
+        return callbacks
 
-        binary = self.classes_.shape[0] == 2
+    def _net_params(self, train):
         pad_id = self.tokenizer_.pad_token_id if self.tokenizer_.pad_token_id is not None else 0
-        params = {
+        return {
             "optimizer__param_groups": [
                 ("*.bias", {"weight_decay": 0.0}),
                 ("*LayerNorm*", {"weight_decay": 0.0}),
                 ("*layer_norm*", {"weight_decay": 0.0}),
             ],
-            "optimizer__weight_decay": self.weight_decay,
+            "iterator_train__pad_token_id": pad_id,
+            "iterator_valid__pad_token_id": pad_id,
+            "iterator_valid__batch_size": self.predict_batch_size or 2 * self.batch_size,
         }
-        if supports_fused(torch.optim.AdamW, self.device_):
-            params["optimizer__fused"] = True
-        # Accuracy misleads under imbalance; the validation score below replaces it.
-        callbacks = []
-        params["callbacks__valid_acc"] = None
-        if valid is None:
-            params["callbacks__valid_loss"] = None
-        else:
-            scoring = self.scoring or ("average_precision" if binary else "f1_macro")
-            callbacks.append(("valid_score", EpochScoring(
-                scoring, lower_is_better=False, name="valid_score", use_caching=True)))
-            if self.early_stopping:
-                callbacks.append(("early_stopping", EarlyStopping(
-                    monitor="valid_score", lower_is_better=False,
-                    patience=self.n_iter_no_change, load_best=True,
-                    sink=print if self.verbose else silent)))
-        if self.verbose:
-            callbacks.append(("progress_bar", ProgressBar(postfix_keys=["train_loss"])))
-        else:
-            params["callbacks__print_log"] = None
-        net = _TransformerNet(
-            module=module,
-            criterion=criterion,
-            optimizer=torch.optim.AdamW,
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            batch_size=self.batch_size,
-            train_split=None if valid is None else predefined_split(valid),
-            iterator_train=TokenBatches,
-            iterator_train__shuffle=True,
-            iterator_train__generator=torch.Generator().manual_seed(seed),
-            iterator_train__pad_token_id=pad_id,
-            iterator_valid=TokenBatches,
-            iterator_valid__pad_token_id=pad_id,
-            iterator_valid__batch_size=self.predict_batch_size or 2 * self.batch_size,
-            callbacks=callbacks,
-            predict_nonlinearity=softmax,
-            device=self.device_,
-            verbose=self.verbose,
-            **params,
-        )
+
+    def _configure_net(self, net, train):
         n_batches = -(-len(train) // self.batch_size)
         steps_per_epoch = -(-n_batches // self.gradient_accumulation_steps)
         net.accumulation_steps = self.gradient_accumulation_steps
         net.total_steps = steps_per_epoch * self.max_epochs
         net.warmup_steps = int(round(self.warmup_ratio * net.total_steps))
-        net.amp_dtype = amp_dtype
-        return net
+        net.amp_dtype = self._amp_dtype()
 
     # ----------------------------------------------------------------- predicting
     def _logits(self, X):
@@ -630,17 +579,11 @@ class TransformerClassifier(LogitsClassifierMixin, ClassifierMixin, BaseEstimato
         estimator.classes_ = np.asarray(saved["classes"])
         estimator.class_weight_ = np.asarray(saved["class_weight"], dtype=np.float64)
         estimator.device_ = resolve_device(device)
-        source = estimator._load_pretrained()
-        module = _SequenceClassifier(load_sequence_classifier(
-            source, len(saved["classes"]), None, estimator.device_))
+        module = estimator._build_module(estimator._load_pretrained())
         estimator.net_ = estimator._build_net(
-            module, nn.CrossEntropyLoss(), TokenDataset([[0]]), None, 0,
-            estimator._amp_dtype())
+            module, nn.CrossEntropyLoss(), TokenDataset([[0]]), None, 0)
         estimator.net_.initialize()
-        estimator.n_iter_ = 0
-        estimator.loss_curve_ = np.empty(0)
-        estimator.validation_scores_ = None
-        estimator.best_epoch_ = None
+        estimator._read_history(validated=False)  # no epochs: n_iter_=0, curves empty
         return estimator
 
     def __sklearn_tags__(self):

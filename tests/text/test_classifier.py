@@ -11,7 +11,7 @@ import pytest
 import torch
 from imblearn.pipeline import make_pipeline as make_imb_pipeline
 from sklearn.base import clone
-from sklearn.metrics import accuracy_score
+from sklearn.metrics import accuracy_score, balanced_accuracy_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 
 from sklearn_imbal.text._batching import pad, tokenize
@@ -254,6 +254,24 @@ def test_early_stopping_restores_the_best_epoch(tiny_bert_path, data):
     assert set(valid_ds.y.tolist()) == {0, 1}
 
 
+def test_validation_curves_and_best_epoch(fitted, tiny_bert_path, data):
+    texts, y = data
+    assert fitted.validation_loss_curve_ is None and fitted.validation_scores_ is None
+    assert fitted.best_epoch_ is None
+    clf = tiny(tiny_bert_path, validation_fraction=0.3, max_epochs=3,
+               scoring="balanced_accuracy").fit(texts, y)
+    assert clf.validation_loss_curve_.shape == clf.validation_scores_.shape == (3,)
+    assert "valid_acc" not in clf.net_.history[-1], "accuracy is not scored"
+    # Without early stopping, the best epoch is the one with the best validation score.
+    assert clf.best_epoch_ == int(np.argmax(clf.validation_scores_)) + 1
+    valid_ds = clf.net_.train_split.keywords["valid_ds"]
+    pred = clf.net_.predict_proba(valid_ds).argmax(axis=1)
+    assert clf.validation_scores_[-1] == pytest.approx(
+        balanced_accuracy_score(valid_ds.y, pred))
+    with pytest.raises(ValueError, match="not a valid scoring value"):
+        tiny(tiny_bert_path, scoring="no_such_score").fit(texts, y)
+
+
 def test_save_pretrained_round_trip_without_pickle(fitted, data, tmp_path):
     texts, _ = data
     path = fitted.save_pretrained(tmp_path / "model")
@@ -265,13 +283,17 @@ def test_save_pretrained_round_trip_without_pickle(fitted, data, tmp_path):
                                atol=1e-6)
     np.testing.assert_array_equal(loaded.classes_, fitted.classes_)
     assert loaded.get_params()["class_weight"] == "balanced"
+    assert loaded.n_iter_ == 0 and loaded.loss_curve_.shape == (0,)
+    assert loaded.validation_loss_curve_ is None and loaded.validation_scores_ is None
+    assert loaded.best_epoch_ is None
 
 
 def test_pickle_and_joblib(fitted, data, tmp_path):
     texts, _ = data
     expected = fitted.predict_proba(texts)
-    np.testing.assert_array_equal(pickle.loads(pickle.dumps(fitted)).predict_proba(texts),
-                                  expected)
+    restored = pickle.loads(pickle.dumps(fitted))
+    np.testing.assert_array_equal(restored.predict_proba(texts), expected)
+    assert restored.device_ == fitted.device_
     joblib.dump(fitted, tmp_path / "clf.joblib")
     np.testing.assert_array_equal(joblib.load(tmp_path / "clf.joblib").predict_proba(texts),
                                   expected)
