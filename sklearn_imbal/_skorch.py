@@ -270,7 +270,8 @@ class SkorchClassifierBase(LogitsClassifierMixin, ClassifierMixin, BaseEstimator
     here (``loss``, ``gamma``, ``tau``, ``class_weight``, ``lr``, ``max_epochs``,
     ``batch_size``, ``weight_decay``, ``validation_fraction``, ``early_stopping``,
     ``n_iter_no_change``, ``scoring``, ``device``, ``random_state``, ``verbose``),
-    decorate their ``fit`` with ``_fit_context`` and call :meth:`_fit`, and define
+    decorate their ``fit`` with ``fit_context`` (``utils._sklearn``) and call
+    :meth:`_fit`, and define
 
     - ``_validate_fit_data(X, y) -> (X, y)``: check the samples, ``y`` as an array;
     - ``_prepare_training(X, y_encoded, train_idx, valid_idx) -> (module, train,

@@ -8,13 +8,13 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import TensorDataset
 
 from ._skorch import SkorchClassifierBase
+from .utils._sklearn import fit_context
 
 __all__ = ["FocalLossClassifier"]
 
@@ -168,7 +168,7 @@ class FocalLossClassifier(SkorchClassifierBase):
     ``__init__``, route ``**kwargs`` and return class indices from ``predict``, which
     all break scikit-learn's estimator contract). ``fit``:
 
-    1. validates parameters (``_parameter_constraints`` through ``_fit_context``) and
+    1. validates parameters (``_parameter_constraints`` through ``fit_context``) and
        data (``validate_data``: finite, 2-D, numeric, float32 for torch);
     2. encodes labels with ``np.unique`` (``classes_``, any label type) and turns
        ``class_weight`` into per-class weights with
@@ -290,7 +290,7 @@ class FocalLossClassifier(SkorchClassifierBase):
         self.random_state = random_state
         self.verbose = verbose
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Train the network on ``X`` and ``y``.
 

@@ -11,12 +11,12 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._skorch import Net, SkorchClassifierBase
+from ..utils._sklearn import fit_context
 from ..utils._text import validate_texts
 from ..utils._torch import resolve_device
 from ..utils._validation import python_scalar
@@ -409,7 +409,7 @@ class TransformerClassifier(SkorchClassifierBase):
         self.verbose = verbose
 
     # ----------------------------------------------------------------- fitting
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Fine-tune the model on texts ``X`` and labels ``y``.
 
