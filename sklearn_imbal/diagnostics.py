@@ -1,45 +1,8 @@
 """How imbalanced is ``y``, and what to do about it.
 
 :func:`imbalance_report` counts the classes and recommends techniques in the order
-of the imbalanced-data playbook, each with a one-line reason and the estimator of
-this library (or of imbalanced-learn / scikit-learn) that applies it.
-
-Cut-offs
---------
-The *imbalance ratio* is ``IR = n_majority / n_minority`` (largest class count over
-smallest). Severity:
-
-============  ======================  =========================================
-severity      imbalance ratio         e.g.
-============  ======================  =========================================
-balanced      IR < 1.5                60 / 40
-mild          1.5 <= IR < 10          85 / 15
-moderate      10 <= IR < 100          97 / 3 (support tickets, rare intents)
-severe        100 <= IR < 1000        99.5 / 0.5 (fraud)
-extreme       IR >= 1000              1 in 10,000 (rare events)
-============  ======================  =========================================
-
-Recommendations, in this order, each included when its condition holds; each names
-a technique of :func:`~sklearn_imbal.compare.compare_techniques` (``techniques=``,
-``sklearn-imbal compare --techniques``), so the report's advice can be measured:
-
-1. ``class_weight``: always, for any imbalance (``IR >= 1.5``); the cheapest fix,
-   changes no data (``class_weight="balanced"``).
-2. ``threshold``: for any imbalance, after training; the default cut (0.5 or argmax)
-   rarely maximises F1 or MCC (:class:`ThresholdTunedClassifier`).
-3. ``random_oversampling`` and 4. ``smote``: when the smallest class has fewer than
-   ``SCARCE = 1000`` examples (SMOTE on embeddings for text).
-5. ``random_undersampling``: when the data set is large (``n >= LARGE = 100_000``)
-   and the minority still has at least ``SCARCE`` examples: dropping majority rows
-   costs little information and speeds training up.
-6. ``augmentation`` (text only, as in compare; SMOTE is the synthetic generation of
-   tabular data): when a class has fewer than ``VERY_FEW = 50`` examples: new
-   minority texts (word edits offline, or an LLM endpoint).
-7. ``focal_loss``: for extreme imbalance (``IR >= 1000``), where even weighted
-   cross-entropy is dominated by easy majority examples (``FocalLossClassifier``).
-
-Balanced data gets a single recommendation, ``baseline``: no imbalance technique is
-needed.
+of the imbalanced-data playbook, named as compare names them (the cut-offs are in its
+Notes).
 """
 
 from dataclasses import dataclass, field
@@ -300,7 +263,44 @@ def imbalance_report(y, *, text=False):
     -------
     report : ImbalanceReport
         Counts, proportions, ratios, the severity and the recommendations; see the
-        module documentation of :mod:`sklearn_imbal.diagnostics` for the cut-offs.
+        Notes below for the cut-offs.
+
+    Notes
+    -----
+    The *imbalance ratio* is ``IR = n_majority / n_minority`` (largest class count over
+    smallest). Severity:
+
+    ============  ======================  =========================================
+    severity      imbalance ratio         e.g.
+    ============  ======================  =========================================
+    balanced      IR < 1.5                60 / 40
+    mild          1.5 <= IR < 10          85 / 15
+    moderate      10 <= IR < 100          97 / 3 (support tickets, rare intents)
+    severe        100 <= IR < 1000        99.5 / 0.5 (fraud)
+    extreme       IR >= 1000              1 in 10,000 (rare events)
+    ============  ======================  =========================================
+
+    Recommendations, in this order, each included when its condition holds; each names
+    a technique of :func:`~sklearn_imbal.compare.compare_techniques` (``techniques=``,
+    ``sklearn-imbal compare --techniques``), so the report's advice can be measured:
+
+    1. ``class_weight``: always, for any imbalance (``IR >= 1.5``); the cheapest fix,
+       changes no data (``class_weight="balanced"``).
+    2. ``threshold``: for any imbalance, after training; the default cut (0.5 or argmax)
+       rarely maximises F1 or MCC (:class:`ThresholdTunedClassifier`).
+    3. ``random_oversampling`` and 4. ``smote``: when the smallest class has fewer than
+       ``SCARCE = 1000`` examples (SMOTE on embeddings for text).
+    5. ``random_undersampling``: when the data set is large (``n >= LARGE = 100_000``)
+       and the minority still has at least ``SCARCE`` examples: dropping majority rows
+       costs little information and speeds training up.
+    6. ``augmentation`` (text only, as in compare; SMOTE is the synthetic generation of
+       tabular data): when a class has fewer than ``VERY_FEW = 50`` examples: new
+       minority texts (word edits offline, or an LLM endpoint).
+    7. ``focal_loss``: for extreme imbalance (``IR >= 1000``), where even weighted
+       cross-entropy is dominated by easy majority examples (``FocalLossClassifier``).
+
+    Balanced data gets a single recommendation, ``baseline``: no imbalance technique is
+    needed.
 
     Examples
     --------

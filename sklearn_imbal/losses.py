@@ -1,43 +1,7 @@
-r"""Losses for imbalanced classification, in pure torch.
+r"""Losses for imbalanced classification, in pure torch: focal and logit-adjusted.
 
-Focal loss
-----------
-For logits :math:`z \in \mathbb{R}^{N \times K}` and integer targets :math:`y`, the
-softmax focal loss of Lin et al. (2017) for sample :math:`i` is
-
-.. math::
-
-    \ell_i = -\alpha_{y_i} \, (1 - p_{i, y_i})^{\gamma} \, \log p_{i, y_i},
-    \qquad \log p_{i, \cdot} = \operatorname{log\_softmax}(z_i).
-
-Binary problems use two logits per sample. ``gamma=0`` and no ``alpha`` give the
-cross entropy; ``gamma > 0`` shrinks the loss of well classified samples (large
-:math:`p_{i, y_i}`) much more than the loss of badly classified ones.
-
-Design:
-
-- Numerical stability. :math:`\log p_{y}` is gathered from ``torch.log_softmax``, never
-  computed as ``log(softmax(z))``, and :math:`1 - p_y` as ``-expm1(log p_y)``, which is never
-  negative. The modulating factor is ``exp(gamma * log(1 - p_y))`` with :math:`1 - p_y`
-  clamped below at the smallest normal number of the dtype: its gradient stays finite when
-  :math:`p_y = 1` exactly (as happens for logits such as ``[100, -100]``), also for
-  ``0 < gamma < 1`` where :math:`d(1 - p)^{\gamma} / dp` is infinite at :math:`p = 1`.
-  :math:`p_y` is never recovered from a reduced or class-weighted cross entropy
-  (``exp(-F.cross_entropy(...))``), a common bug that mixes up the samples of a batch.
-- Precision. float16 and bfloat16 logits are upcast to float32 and the loss is returned in
-  float32; float32 and float64 logits are used as they are.
-- ``alpha`` is a per-class weight :math:`\alpha_k` (``None``: all ones), applied to each
-  sample through its target class. It is not required to sum to one.
-- ``reduction="mean"`` is the plain mean over the samples of the weighted losses,
-  :math:`\frac{1}{N} \sum_i \ell_i`, as in the focal loss paper. This differs from
-  ``F.cross_entropy(weight=alpha)``, which divides by :math:`\sum_i \alpha_{y_i}`;
-  ``"sum"`` gives :math:`\sum_i \ell_i` and ``"none"`` the vector of :math:`\ell_i`.
-
-Logit-adjusted loss
--------------------
-Menon et al. (2021) train with the cross entropy on the adjusted logits
-:math:`z + \tau \log \pi`, where :math:`\pi` are the class priors, and predict with the raw
-logits :math:`z`; see :class:`LogitAdjustedLoss`.
+The definitions and the numerical choices are in the Notes of :func:`focal_loss` and
+:class:`LogitAdjustedLoss`; nothing here imports scikit-learn.
 """
 
 import math
@@ -158,7 +122,7 @@ def _reduce(loss, reduction):
 
 
 def focal_loss(logits, target, gamma=2.0, alpha=None, reduction="mean"):
-    """Multiclass softmax focal loss.
+    r"""Multiclass softmax focal loss.
 
     The loss of sample ``i`` is ``-alpha[y_i] * (1 - p_i)**gamma * log(p_i)`` where ``p_i`` is
     the softmax probability of its target class ``y_i``, computed from
@@ -195,6 +159,39 @@ def focal_loss(logits, target, gamma=2.0, alpha=None, reduction="mean"):
     See Also
     --------
     FocalLoss : The same loss as a :class:`torch.nn.Module`.
+
+    Notes
+    -----
+    For logits :math:`z \in \mathbb{R}^{N \times K}` and integer targets :math:`y`, the
+    softmax focal loss of Lin et al. (2017) for sample :math:`i` is
+
+    .. math::
+
+        \ell_i = -\alpha_{y_i} \, (1 - p_{i, y_i})^{\gamma} \, \log p_{i, y_i},
+        \qquad \log p_{i, \cdot} = \operatorname{log\_softmax}(z_i).
+
+    Binary problems use two logits per sample. ``gamma=0`` and no ``alpha`` give the
+    cross entropy; ``gamma > 0`` shrinks the loss of well classified samples (large
+    :math:`p_{i, y_i}`) much more than the loss of badly classified ones.
+
+    Design:
+
+    - Numerical stability. :math:`\log p_{y}` is gathered from ``torch.log_softmax``, never
+      computed as ``log(softmax(z))``, and :math:`1 - p_y` as ``-expm1(log p_y)``, which is never
+      negative. The modulating factor is ``exp(gamma * log(1 - p_y))`` with :math:`1 - p_y`
+      clamped below at the smallest normal number of the dtype: its gradient stays finite when
+      :math:`p_y = 1` exactly (as happens for logits such as ``[100, -100]``), also for
+      ``0 < gamma < 1`` where :math:`d(1 - p)^{\gamma} / dp` is infinite at :math:`p = 1`.
+      :math:`p_y` is never recovered from a reduced or class-weighted cross entropy
+      (``exp(-F.cross_entropy(...))``), a common bug that mixes up the samples of a batch.
+    - Precision. float16 and bfloat16 logits are upcast to float32 and the loss is returned in
+      float32; float32 and float64 logits are used as they are.
+    - ``alpha`` is a per-class weight :math:`\alpha_k` (``None``: all ones), applied to each
+      sample through its target class. It is not required to sum to one.
+    - ``reduction="mean"`` is the plain mean over the samples of the weighted losses,
+      :math:`\frac{1}{N} \sum_i \ell_i`, as in the focal loss paper. This differs from
+      ``F.cross_entropy(weight=alpha)``, which divides by :math:`\sum_i \alpha_{y_i}`;
+      ``"sum"`` gives :math:`\sum_i \ell_i` and ``"none"`` the vector of :math:`\ell_i`.
 
     References
     ----------
