@@ -25,15 +25,18 @@ from ._hub import (
     effective_max_length,
     is_model_object,
     load_config,
-    load_sequence_classifier,
+    load_trainable,
     quietly,
     resolve_pretrained,
     resolve_tokenizer,
 )
+from ._pooling import declared_pooling, pool, write_pooling_config
 
 __all__ = ["TransformerClassifier"]
 
 _PARAMS_FILE = "sklearn_imbal.json"
+# The head of a pooled classifier (the encoder is saved in Hugging Face format beside it).
+_HEAD_FILE = "sklearn_imbal_head.safetensors"
 
 
 def supports_cls_shortcut(model):
@@ -112,6 +115,35 @@ class _SequenceClassifier(nn.Module):
         if not self.training and supports_cls_shortcut(self.model):
             return cls_shortcut_logits(self.model, input_ids, attention_mask)
         return self.model(input_ids=input_ids, attention_mask=attention_mask).logits
+
+
+class _PooledClassifier(nn.Module):
+    """``forward(input_ids, attention_mask) -> logits``: an encoder, a pooling, a head.
+
+    The head is dropout and one linear layer on the pooled last hidden states, in
+    float32 (outside autocast), initialised as Hugging Face initialises its heads
+    (normal with the config's ``initializer_range``, zero bias).
+    """
+
+    def __init__(self, model, n_classes, pooling):
+        super().__init__()
+        config = model.config
+        self.model = model
+        self.pooling = pooling
+        dropout = getattr(config, "classifier_dropout", None)
+        if dropout is None:
+            dropout = getattr(config, "hidden_dropout_prob", 0.1)
+        self.dropout = nn.Dropout(dropout)
+        self.classifier = nn.Linear(config.hidden_size, n_classes, dtype=torch.float32)
+        nn.init.normal_(self.classifier.weight, std=getattr(config, "initializer_range", 0.02))
+        nn.init.zeros_(self.classifier.bias)
+        self.classifier.to(next(model.parameters()).device)
+
+    def forward(self, input_ids, attention_mask):
+        hidden = self.model(input_ids=input_ids, attention_mask=attention_mask)[0]
+        pooled = pool(hidden, attention_mask, self.pooling)
+        with torch.autocast(device_type=pooled.device.type, enabled=False):
+            return self.classifier(self.dropout(pooled))
 
 
 class _TransformerNet(Net):
@@ -212,8 +244,18 @@ class TransformerClassifier(SkorchClassifierBase):
     tokenizer : str, path, tokenizer object or None, default=None
         The tokenizer; ``None`` loads it from ``model``.
     model_kwargs : dict or None, default=None
-        Passed to ``AutoModelForSequenceClassification.from_pretrained``, e.g.
-        ``{"num_hidden_layers": 2}`` to keep only the first two layers.
+        Passed to the model's ``from_pretrained``, e.g. ``{"num_hidden_layers": 2}`` to
+        keep only the first two layers.
+    pooling : {"auto", "pooler", "mean", "cls", "max"}, default="auto"
+        What the classification head reads. ``"pooler"``: the model's own
+        sequence-classification head (``AutoModelForSequenceClassification``; for BERT
+        the ``[CLS]`` pooler). ``"mean"``, ``"cls"``, ``"max"``: dropout and a linear
+        layer (float32) on the last hidden states pooled over the text's tokens (mean
+        over the attention mask, first token, element-wise max). ``"auto"``: the pooling
+        the model folder declares for sentence-transformers, the one the encoder was
+        trained with (all-MiniLM-L6-v2: mean; its ``[CLS]`` pooler was never trained),
+        else ``"pooler"``. :class:`TransformerEmbedder` reads the same declaration. The
+        choice made is ``pooling_``.
     loss : {"cross_entropy", "focal", "logit_adjusted"}, default="cross_entropy"
         Training loss. ``"focal"`` uses ``gamma`` and the class weights as its
         ``alpha``; ``"cross_entropy"`` is cross-entropy weighted by the class weights;
@@ -284,8 +326,12 @@ class TransformerClassifier(SkorchClassifierBase):
         The tokenizer.
     max_length_ : int
         ``max_length`` capped at the tokenizer's and the position embeddings' limits.
+    pooling_ : {"pooler", "mean", "cls", "max"}
+        The pooling used: ``pooling``, or for ``"auto"`` the one the model declares.
     net_ : skorch.NeuralNetClassifier
-        The trained net; ``net_.module_.model`` is the Hugging Face model.
+        The trained net; ``net_.module_.model`` is the Hugging Face model (with
+        ``"pooler"``, its sequence-classification model; otherwise the encoder, and
+        ``net_.module_.classifier`` the head).
     device_ : torch.device
         Where the model lives.
     n_iter_ : int
@@ -327,6 +373,7 @@ class TransformerClassifier(SkorchClassifierBase):
         "model": [str, os.PathLike, HasMethods(["save_pretrained"]), None],
         "tokenizer": [str, os.PathLike, HasMethods(["save_pretrained"]), None],
         "model_kwargs": [dict, None],
+        "pooling": [StrOptions({"auto", "pooler", "mean", "cls", "max"})],
         "loss": [StrOptions({"cross_entropy", "focal", "logit_adjusted"})],
         "gamma": [Interval(Real, 0, None, closed="left")],
         "tau": [Interval(Real, None, None, closed="neither")],
@@ -361,6 +408,7 @@ class TransformerClassifier(SkorchClassifierBase):
         *,
         tokenizer=None,
         model_kwargs=None,
+        pooling="auto",
         loss="cross_entropy",
         gamma=2.0,
         tau=1.0,
@@ -386,6 +434,7 @@ class TransformerClassifier(SkorchClassifierBase):
         self.model = model
         self.tokenizer = tokenizer
         self.model_kwargs = model_kwargs
+        self.pooling = pooling
         self.loss = loss
         self.gamma = gamma
         self.tau = tau
@@ -449,8 +498,13 @@ class TransformerClassifier(SkorchClassifierBase):
         return self._build_module(source), train, valid
 
     def _build_module(self, source):
-        module = _SequenceClassifier(load_sequence_classifier(
-            source, len(self.classes_), self.model_kwargs, self.device_))
+        n_classes = len(self.classes_)
+        if self.pooling_ == "pooler":
+            module = _SequenceClassifier(load_trainable(
+                source, self.model_kwargs, self.device_, n_classes=n_classes))
+        else:
+            module = _PooledClassifier(load_trainable(source, self.model_kwargs, self.device_),
+                                       n_classes, self.pooling_)
         if self.freeze_encoder:
             for param in module.model.base_model.parameters():
                 param.requires_grad_(False)
@@ -466,9 +520,10 @@ class TransformerClassifier(SkorchClassifierBase):
             return torch.bfloat16
         return torch.float16
 
-    def _load_pretrained(self):
-        """Resolve the model once, load the tokenizer, set ``max_length_``; return the model
-        source (a resolved folder or the model object) for :func:`load_sequence_classifier`."""
+    def _load_pretrained(self, saved_pooling=None):
+        """Resolve the model once, load the tokenizer, set ``max_length_`` and ``pooling_``
+        (``saved_pooling`` when loading a saved estimator); return the model source (a
+        resolved folder or the model object) for :func:`load_trainable`."""
         name = type(self).__name__
         source = self.model
         if not is_model_object(source):
@@ -476,6 +531,9 @@ class TransformerClassifier(SkorchClassifierBase):
         self.tokenizer_, _ = resolve_tokenizer(self.tokenizer, source, name)
         self.max_length_ = effective_max_length(self.max_length, self.tokenizer_,
                                                 load_config(source))
+        self.pooling_ = saved_pooling or self.pooling
+        if self.pooling_ == "auto":
+            self.pooling_ = declared_pooling(source) or "pooler"
         return source
 
     def _callbacks(self, valid):
@@ -540,6 +598,13 @@ class TransformerClassifier(SkorchClassifierBase):
         model.config.label2id = {name: i for i, name in label_names.items()}
         quietly(model.save_pretrained, path, safe_serialization=True)
         self.tokenizer_.save_pretrained(path)
+        if self.pooling_ != "pooler":
+            from safetensors.torch import save_file
+
+            head = self.net_.module_.classifier.state_dict()
+            save_file({k: v.detach().cpu().contiguous() for k, v in head.items()},
+                      os.path.join(path, _HEAD_FILE))
+            write_pooling_config(path, self.pooling_, model.config.hidden_size)
         params = {
             key: value for key, value in self.get_params().items()
             if key not in ("model", "tokenizer", "device", "random_state")
@@ -550,6 +615,7 @@ class TransformerClassifier(SkorchClassifierBase):
                 "params": params,
                 "classes": [python_scalar(label) for label in self.classes_],
                 "class_weight": self.class_weight_.tolist(),
+                "pooling": self.pooling_,
             }, handle, indent=2)
         return path
 
@@ -579,7 +645,14 @@ class TransformerClassifier(SkorchClassifierBase):
         estimator.classes_ = np.asarray(saved["classes"])
         estimator.class_weight_ = np.asarray(saved["class_weight"], dtype=np.float64)
         estimator.device_ = resolve_device(device)
-        module = estimator._build_module(estimator._load_pretrained())
+        # Folders saved before the pooling choice hold the model's own head.
+        source = estimator._load_pretrained(saved_pooling=saved.get("pooling", "pooler"))
+        module = estimator._build_module(source)
+        if estimator.pooling_ != "pooler":
+            from safetensors.torch import load_file
+
+            head = load_file(os.path.join(path, _HEAD_FILE), device=str(estimator.device_))
+            module.classifier.load_state_dict(head)
         estimator.net_ = estimator._build_net(
             module, nn.CrossEntropyLoss(), TokenDataset([[0]]), None, 0)
         estimator.net_.initialize()

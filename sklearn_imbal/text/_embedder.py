@@ -27,6 +27,7 @@ from ._hub import (
     resolve_pretrained,
     resolve_tokenizer,
 )
+from ._pooling import declared_pooling, pool
 
 __all__ = ["TransformerEmbedder"]
 
@@ -34,7 +35,7 @@ _EMBED_UNHASHED = ["model", "tokenizer", "device", "batch_size"]
 
 
 class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    """Embed raw texts with a frozen Hugging Face encoder (mean or [CLS] pooling).
+    """Embed raw texts with a frozen Hugging Face encoder (mean, [CLS] or max pooling).
 
     Each text becomes a float32 vector: the encoder's last hidden states, pooled over
     the text's tokens. The encoder is not trained, so the embedder fits in the time it
@@ -55,10 +56,13 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         ``None`` loads the tokenizer saved with the model (for a model object, from
         its ``name_or_path``). A string is a folder or cached model name to load it
         from; an object (e.g. from ``AutoTokenizer.from_pretrained``) is used as given.
-    pooling : {"mean", "cls"}, default="mean"
-        ``"mean"`` averages the last hidden states over the text's tokens (the
-        attention mask: padding never counts); ``"cls"`` takes the first token's.
-        Sentence-embedding models such as all-MiniLM-L6-v2 are trained for ``"mean"``.
+    pooling : {"auto", "mean", "cls", "max"}, default="auto"
+        How the last hidden states of a text's tokens become one vector: ``"mean"``
+        averages them over the attention mask (padding never counts), ``"cls"`` takes
+        the first token's, ``"max"`` the element-wise maximum. ``"auto"`` uses the
+        pooling the model folder declares for sentence-transformers (all-MiniLM-L6-v2:
+        mean), as :class:`TransformerClassifier` does, and ``"mean"`` when it declares
+        none. The choice made is ``pooling_``.
     normalize : bool, default=False
         Scale each embedding to unit L2 norm, so that dot products are cosine
         similarities.
@@ -89,6 +93,8 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         The tokenizer.
     model_path_ : str or None
         The folder the encoder was loaded from, or None for a model object.
+    pooling_ : {"mean", "cls", "max"}
+        The pooling used: ``pooling``, or for ``"auto"`` the one the model declares.
     device_ : torch.device
         Device the encoder runs on.
     embedding_dim_ : int
@@ -143,7 +149,7 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     _parameter_constraints = {
         "model": [None, str, os.PathLike, torch.nn.Module],
         "tokenizer": [None, str, os.PathLike, HasMethods(["__call__", "pad"])],
-        "pooling": [StrOptions({"mean", "cls"})],
+        "pooling": [StrOptions({"auto", "mean", "cls", "max"})],
         "normalize": ["boolean"],
         "max_length": [Interval(Integral, 1, None, closed="left")],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
@@ -157,7 +163,7 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         model=None,
         *,
         tokenizer=None,
-        pooling="mean",
+        pooling="auto",
         normalize=False,
         max_length=256,
         batch_size=64,
@@ -211,6 +217,9 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             self.tokenizer, self.model_path_ or self.model, name)
 
         config = self.model_.config
+        self.pooling_ = self.pooling
+        if self.pooling == "auto":
+            self.pooling_ = declared_pooling(self.model_path_) or "mean"
         self.embedding_dim_ = int(
             getattr(config, "hidden_size", None)
             or self.model_.get_input_embeddings().embedding_dim
@@ -243,14 +252,14 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             batch_size=self.batch_size,
         )
         if self.memory is None:
-            return _embed(texts, None, None, self.pooling, self.normalize, self.max_length_,
+            return _embed(texts, None, None, self.pooling_, self.normalize, self.max_length_,
                           **runtime)
         identity = self._cache_identity
         if identity is None:  # memory was set after fit
             identity = self._identity(self._tokenizer_path)
         embed = check_memory(self.memory).cache(_embed, ignore=_EMBED_UNHASHED)
         model_id, tokenizer_id = identity
-        return embed(texts, model_id, tokenizer_id, self.pooling, self.normalize,
+        return embed(texts, model_id, tokenizer_id, self.pooling_, self.normalize,
                      self.max_length_, **runtime)
 
     def _identity(self, tokenizer_path):
@@ -320,21 +329,13 @@ def _embed(texts, model_id, tokenizer_id, pooling, normalize, max_length, *, mod
             batch = pad([input_ids[i] for i in rows], pad_id)
             batch = {key: value.to(device) for key, value in batch.items()}
             hidden = model(**batch)[0].float()
-            pooled = _pool(hidden, batch["attention_mask"], pooling)
+            pooled = pool(hidden, batch["attention_mask"], pooling)
             if normalize:
                 pooled = torch.nn.functional.normalize(pooled, p=2.0, dim=1)
             if embeddings is None:
                 embeddings = np.empty((len(texts), pooled.shape[1]), dtype=np.float32)
             embeddings[rows] = pooled.cpu().numpy()
     return embeddings
-
-
-def _pool(hidden, attention_mask, pooling):
-    """Pool ``(batch, tokens, dim)`` hidden states into ``(batch, dim)``."""
-    if pooling == "cls":
-        return hidden[:, 0]
-    mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-    return (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1.0)
 
 
 def _model_fingerprint(model):

@@ -26,7 +26,7 @@ __all__ = [
     "import_transformers",
     "is_model_object",
     "load_encoder",
-    "load_sequence_classifier",
+    "load_trainable",
     "load_tokenizer",
     "module_device",
     "prepare_model_object",
@@ -170,17 +170,23 @@ def clear_model_cache():
         _live_models.clear()
 
 
-def load_sequence_classifier(source, n_classes, model_kwargs, device):
-    """A fresh ``AutoModelForSequenceClassification`` with ``n_classes`` outputs on ``device``.
+def load_trainable(source, model_kwargs, device, n_classes=None):
+    """A fresh model to fine-tune, on ``device``: never cached, since it is trained.
 
-    ``source`` is a resolved folder or a model object. A model object is written to a
-    temporary folder and loaded from there with a new head: the object itself is never
-    modified. Never cached: the model is trained.
+    With ``n_classes``, an ``AutoModelForSequenceClassification`` with a new head of that
+    many outputs (the model's own classification head); without, the bare encoder
+    (``AutoModel``) for a head of our own. ``source`` is a resolved folder or a model
+    object; an object is written to a temporary folder and loaded from there, so it is
+    never modified.
     """
     import tempfile
 
-    loader = import_transformers().AutoModelForSequenceClassification.from_pretrained
-    kwargs = {**(model_kwargs or {}), "num_labels": n_classes}
+    transformers = import_transformers()
+    if n_classes is None:
+        loader, kwargs = transformers.AutoModel.from_pretrained, dict(model_kwargs or {})
+    else:
+        loader = transformers.AutoModelForSequenceClassification.from_pretrained
+        kwargs = {**(model_kwargs or {}), "num_labels": n_classes}
     if is_model_object(source):
         with tempfile.TemporaryDirectory() as folder:
             quietly(source.save_pretrained, folder)

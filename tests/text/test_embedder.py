@@ -507,7 +507,7 @@ def test_unfitted_transform_and_bad_parameters_raise(tiny_bert_path):
     with pytest.raises(NotFittedError):
         embedder(tiny_bert_path).get_feature_names_out()
     with pytest.raises(InvalidParameterError, match="'pooling' parameter"):
-        embedder(tiny_bert_path, pooling="max").fit(TEXTS)
+        embedder(tiny_bert_path, pooling="median").fit(TEXTS)
     with pytest.raises(InvalidParameterError, match="'memory' parameter"):
         embedder(tiny_bert_path, memory=3).fit(TEXTS)
     with pytest.raises(ValueError, match="device='tpu' is not a torch device"):
