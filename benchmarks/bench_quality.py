@@ -649,6 +649,7 @@ def run_text(args, cfg):
         per_seed[seed] = (rows, kinds, selected)
     if len(seeds) > 1:
         print_seeds(per_seed, seeds)
+        print_paired_over_seeds(per_seed, seeds)
 
 
 def print_seeds(per_seed, seeds):
@@ -664,6 +665,35 @@ def print_seeds(per_seed, seeds):
     for name, rows in table.items():
         print(f"{name:{width}s}{len(rows):3d}"
               + "".join(f"{mean_sd([row[label] for row in rows]):>14s}" for label, _ in METRICS))
+
+
+def print_paired_over_seeds(per_seed, seeds):
+    """Per split, the selected recipe minus the best peer of that split (chosen per metric
+    on the test part: the strongest opponent), and the mean with a paired 95% t interval
+    over the splits."""
+    from scipy import stats
+
+    usable = [seed for seed in seeds if per_seed[seed][2] is not None
+              and any(kind == "peer" for kind in per_seed[seed][1].values())]
+    if len(usable) < 2:
+        return
+    print(f"\n## {SELECTED} minus the best peer of each split, paired over splits {usable} "
+          "(95% t interval)")
+    print(f"{'metric':9s}" + "".join(f"{'seed ' + str(seed):>16s}" for seed in usable)
+          + f"{'mean':>9s}{'95% interval':>20s}")
+    for label in ("macro F1", "MCC", "AP", "min F1"):
+        deltas, cells = [], []
+        for seed in usable:
+            rows, kinds, selected = per_seed[seed]
+            peers = [name for name in rows if kinds.get(name) == "peer"]
+            best = max(peers, key=lambda name: rows[name][label])
+            deltas.append(rows[selected][label] - rows[best][label])
+            cells.append(f"{deltas[-1]:+.3f} ({best.split()[0]})")
+        mean = float(np.mean(deltas))
+        half = stats.t.ppf(0.975, len(deltas) - 1) * np.std(deltas, ddof=1) / np.sqrt(
+            len(deltas))
+        print(f"{label:9s}" + "".join(f"{cell:>16s}" for cell in cells)
+              + f"{mean:+9.3f}{f'[{mean - half:+.3f}, {mean + half:+.3f}]':>20s}")
 
 
 def mean_sd(values):
