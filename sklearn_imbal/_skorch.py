@@ -7,6 +7,7 @@ methods computed from logits.
 
 import inspect
 import math
+from numbers import Integral, Real
 from copy import deepcopy
 
 import numpy as np
@@ -15,6 +16,7 @@ from scipy.special import softmax as _np_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import get_scorer
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping
 
@@ -283,6 +285,25 @@ class SkorchClassifierBase(LogitsClassifierMixin, ClassifierMixin, BaseEstimator
     ``_optimizer_class()``, ``_callbacks(valid)``, ``_net_params(train)`` (further
     net keyword arguments) and ``_configure_net(net, train)`` (set after building).
     """
+
+    # The constraints of the parameters read here; subclasses add their own.
+    _training_constraints = {
+        "loss": [StrOptions({"focal", "cross_entropy", "logit_adjusted"})],
+        "gamma": [Interval(Real, 0, None, closed="left")],
+        "tau": [Interval(Real, None, None, closed="neither")],
+        "class_weight": [StrOptions({"balanced", "effective_number"}), dict, None],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "early_stopping": ["boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "scoring": [str, None],
+        "device": [str, torch.device],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
 
     _net_class = Net
     _iterator = TensorBatches

@@ -8,6 +8,7 @@ the usual hand-written ``Trainer`` subclass that overrides ``compute_loss``, as 
 """
 
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
@@ -59,8 +60,8 @@ class TrainerLoss:
 
         from .losses import focal_loss
 
-        logits = outputs["logits"] if isinstance(outputs, dict) or hasattr(
-            outputs, "keys") else outputs[0]
+        # A ModelOutput is a Mapping; a model called with return_dict=False gives a tuple.
+        logits = outputs["logits"] if isinstance(outputs, Mapping) else outputs[0]
         if labels is None:
             raise ValueError(
                 "compute_loss_func got labels=None: the Trainer found no 'labels' in the "

@@ -4,16 +4,17 @@ Trained through skorch with imbalance-aware losses (focal by default) and class 
 the shared training loop lives in :mod:`sklearn_imbal._skorch`.
 """
 
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 from torch import nn
 from torch.utils.data import TensorDataset
 
 from ._skorch import SkorchClassifierBase
+from .utils._docstring import fill_doc
 from .utils._sklearn import fit_context
 
 __all__ = ["FocalLossClassifier"]
@@ -46,6 +47,7 @@ class MLP(nn.Module):
         return self.layers(X)
 
 
+@fill_doc
 class FocalLossClassifier(SkorchClassifierBase):
     """Neural-network classifier trained with focal loss and class weights.
 
@@ -63,15 +65,8 @@ class FocalLossClassifier(SkorchClassifierBase):
         Width of each hidden layer of the default MLP; ``()`` trains a linear
         (softmax regression) model. Ignored when ``module`` is given.
     loss : {"focal", "cross_entropy", "logit_adjusted"}, default="focal"
-        Training loss. ``"focal"`` uses ``gamma`` and the class weights as its
-        ``alpha``; ``"cross_entropy"`` is cross-entropy weighted by the class weights;
-        ``"logit_adjusted"`` adds ``tau * log(prior)`` to the logits during training
-        (Menon et al.; it corrects the prior itself, so ``class_weight`` must be None).
-    gamma : float, default=2.0
-        Focusing parameter of the focal loss, ``>= 0``; ``gamma=0`` is (weighted)
-        cross-entropy.
-    tau : float, default=1.0
-        Strength of the logit adjustment (``loss="logit_adjusted"``).
+        {loss_description}
+    {gamma_tau}
     class_weight : {"balanced", "effective_number"}, dict or None, default=None
         Per-class weights of the loss (the focal loss's ``alpha``), computed by
         :func:`~sklearn_imbal.weights.compute_class_weights`: ``"balanced"`` is
@@ -95,27 +90,13 @@ class FocalLossClassifier(SkorchClassifierBase):
         ``lr`` and ``weight_decay``.
     weight_decay : float, default=0.0
         Weight decay (L2 penalty; decoupled for AdamW).
-    validation_fraction : float or None, default=None
-        Fraction of the training samples held out, stratified by class, and scored
-        each epoch (validation loss and ``scoring``). ``None`` trains on every sample
-        unless ``early_stopping=True``, which then holds out 10%.
-    early_stopping : bool, default=False
-        Stop when the validation score (``scoring``) has not improved for
-        ``n_iter_no_change`` epochs, and restore the weights of the best epoch. An
-        epoch improves when its score rises by more than a relative 1e-4, or ties the
-        best and its validation loss falls by more than a relative 1e-4 (the scores
-        of a small split are coarse and often tie).
+    {validation_split}
     n_iter_no_change : int, default=10
         Patience of early stopping, in epochs. One twentieth of the default
         ``max_epochs=200``: a small network's epochs are cheap and its validation
         score is noisy from one epoch to the next.
-    scoring : str or None, default=None
-        Validation score, a scikit-learn scorer name (greater is better); ``None`` is
-        ``"average_precision"`` for binary and ``"f1_macro"`` for multiclass problems
-        (accuracy misleads under imbalance).
-    device : str or torch.device, default="auto"
-        ``"auto"`` trains on CUDA when torch sees a GPU, else on the CPU; or any
-        torch device string (``"cpu"``, ``"cuda"``, ``"cuda:1"``).
+    {scoring_validation}
+    {device}
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch order and the validation split. An int
         gives the same model on every fit; global RNG state is never changed.
@@ -138,20 +119,7 @@ class FocalLossClassifier(SkorchClassifierBase):
         machine without a GPU, the CPU it was loaded to.
     net_ : skorch.NeuralNetClassifier
         The fitted skorch net (its ``module_`` is the trained torch module).
-    n_iter_ : int
-        Number of epochs run.
-    loss_curve_ : ndarray of shape (n_iter_,)
-        Mean training loss of each epoch.
-    validation_loss_curve_ : ndarray of shape (n_iter_,) or None
-        Validation loss of each epoch; None when no split was held out.
-    validation_scores_ : ndarray of shape (n_iter_,) or None
-        Validation score (``scoring``, greater is better) of each epoch; None when no
-        split was held out.
-    best_epoch_ : int or None
-        Epoch (1-based) with the best validation score, a tie going to the lower
-        validation loss (the last epoch that improved, as ``early_stopping`` counts
-        it); with ``early_stopping``, the epoch whose weights were restored. None when
-        no split was held out.
+    {training_attributes}
 
     See Also
     --------
@@ -229,24 +197,10 @@ class FocalLossClassifier(SkorchClassifierBase):
     """
 
     _parameter_constraints = {
+        **SkorchClassifierBase._training_constraints,
         "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
-        "loss": [StrOptions({"focal", "cross_entropy", "logit_adjusted"})],
-        "gamma": [Interval(Real, 0, None, closed="left")],
-        "tau": [Interval(Real, None, None, closed="neither")],
-        "class_weight": [StrOptions({"balanced", "effective_number"}), dict, None],
         "module": [callable, None],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
         "optimizer": [type],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
-        "early_stopping": ["boolean"],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "scoring": [str, None],
-        "device": [str, torch.device],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     def __init__(

@@ -29,6 +29,8 @@ def test_weighted_cross_entropy_is_the_mean_of_weighted_sample_losses():
         weights, dtype=torch.float32)[labels]
     got = loss_func({"logits": logits}, labels)
     torch.testing.assert_close(got, per_sample.mean())
+    # A model called with return_dict=False returns a tuple, logits first.
+    torch.testing.assert_close(loss_func((logits,), labels), got)
 
 
 def test_focal_and_logit_adjusted_losses():

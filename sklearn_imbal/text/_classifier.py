@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._skorch import Net, SkorchClassifierBase
+from ..utils._docstring import fill_doc
 from ..utils._sklearn import fit_context
 from ..utils._text import validate_texts
 from ..utils._torch import resolve_device
@@ -227,6 +228,7 @@ class _TransformerNet(Net):
         self._set_training(False)
 
 
+@fill_doc
 class TransformerClassifier(SkorchClassifierBase):
     """Fine-tune a Hugging Face encoder on raw text, with imbalance-aware losses.
 
@@ -257,15 +259,8 @@ class TransformerClassifier(SkorchClassifierBase):
         else ``"pooler"``. :class:`TransformerEmbedder` reads the same declaration. The
         choice made is ``pooling_``.
     loss : {"cross_entropy", "focal", "logit_adjusted"}, default="cross_entropy"
-        Training loss. ``"focal"`` uses ``gamma`` and the class weights as its
-        ``alpha``; ``"cross_entropy"`` is cross-entropy weighted by the class weights;
-        ``"logit_adjusted"`` adds ``tau * log(prior)`` to the logits during training
-        (Menon et al.; it corrects the prior itself, so ``class_weight`` must be None).
-    gamma : float, default=2.0
-        Focusing parameter of the focal loss, ``>= 0``; ``gamma=0`` is (weighted)
-        cross-entropy.
-    tau : float, default=1.0
-        Strength of the logit adjustment (``loss="logit_adjusted"``).
+        {loss_description}
+    {gamma_tau}
     class_weight : {"balanced", "effective_number"}, dict or None, default=None
         Per-class loss weights (see :func:`sklearn_imbal.compute_class_weights`).
     lr : float, default=5e-5
@@ -287,26 +282,13 @@ class TransformerClassifier(SkorchClassifierBase):
         Tokens kept per text (longer texts are truncated).
     freeze_encoder : bool, default=False
         Train only the classification head.
-    validation_fraction : float or None, default=None
-        Fraction of the training samples held out, stratified by class, and scored
-        each epoch (validation loss and ``scoring``). ``None`` trains on every sample
-        unless ``early_stopping=True``, which then holds out 10%.
-    early_stopping : bool, default=False
-        Stop when the validation score (``scoring``) has not improved for
-        ``n_iter_no_change`` epochs, and restore the weights of the best epoch. An
-        epoch improves when its score rises by more than a relative 1e-4, or ties the
-        best and its validation loss falls by more than a relative 1e-4 (the scores
-        of a small split are coarse and often tie).
+    {validation_split}
     n_iter_no_change : int, default=2
         Patience of early stopping, in epochs. Two of the default ``max_epochs=3``
         (FocalLossClassifier waits 10 of 200): a pretrained encoder fine-tunes in a
         few epochs, each of them expensive.
-    scoring : str or None, default=None
-        Validation score, a scikit-learn scorer name (greater is better); ``None`` is
-        ``"average_precision"`` for binary and ``"f1_macro"`` for multiclass problems
-        (accuracy misleads under imbalance).
-    device : str or torch.device, default="auto"
-        ``"auto"``: CUDA when torch sees a GPU, else the CPU.
+    {scoring_validation}
+    {device}
     mixed_precision : {"auto", "bf16", "fp16", "no"}, default="auto"
         ``"auto"``: bf16 on a CUDA GPU that supports it, fp16 with a gradient scaler
         on other GPUs, none on the CPU.
@@ -334,20 +316,7 @@ class TransformerClassifier(SkorchClassifierBase):
         ``net_.module_.classifier`` the head).
     device_ : torch.device
         Where the model lives.
-    n_iter_ : int
-        Number of epochs run.
-    loss_curve_ : ndarray of shape (n_iter_,)
-        Mean training loss of each epoch.
-    validation_loss_curve_ : ndarray of shape (n_iter_,) or None
-        Validation loss of each epoch; None when no split was held out.
-    validation_scores_ : ndarray of shape (n_iter_,) or None
-        Validation score (``scoring``, greater is better) of each epoch; None when no
-        split was held out.
-    best_epoch_ : int or None
-        Epoch (1-based) with the best validation score, a tie going to the lower
-        validation loss (the last epoch that improved, as ``early_stopping`` counts
-        it); with ``early_stopping``, the epoch whose weights were restored. None when
-        no split was held out.
+    {training_attributes}
 
     See Also
     --------
@@ -370,31 +339,17 @@ class TransformerClassifier(SkorchClassifierBase):
     """
 
     _parameter_constraints = {
+        **SkorchClassifierBase._training_constraints,
         "model": [str, os.PathLike, HasMethods(["save_pretrained"]), None],
         "tokenizer": [str, os.PathLike, HasMethods(["save_pretrained"]), None],
         "model_kwargs": [dict, None],
         "pooling": [StrOptions({"auto", "pooler", "mean", "cls", "max"})],
-        "loss": [StrOptions({"cross_entropy", "focal", "logit_adjusted"})],
-        "gamma": [Interval(Real, 0, None, closed="left")],
-        "tau": [Interval(Real, None, None, closed="neither")],
-        "class_weight": [StrOptions({"balanced", "effective_number"}), dict, None],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
         "predict_batch_size": [Interval(Integral, 1, None, closed="left"), None],
         "gradient_accumulation_steps": [Interval(Integral, 1, None, closed="left")],
         "warmup_ratio": [Interval(Real, 0, 1, closed="both")],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
         "max_length": [Interval(Integral, 2, None, closed="left")],
         "freeze_encoder": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
-        "early_stopping": ["boolean"],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
-        "scoring": [str, None],
-        "device": [str, torch.device],
         "mixed_precision": [StrOptions({"auto", "bf16", "fp16", "no"})],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
     }
 
     # What SkorchClassifierBase builds: the net with accumulation, warmup and AMP, and

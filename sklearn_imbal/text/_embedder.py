@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, check_memory
 
+from ..utils._docstring import fill_doc
 from ..utils._sklearn import fit_context
 from ..utils._text import validate_texts
 from ..utils._torch import resolve_device
@@ -34,6 +35,7 @@ __all__ = ["TransformerEmbedder"]
 _EMBED_UNHASHED = ["model", "tokenizer", "device", "batch_size"]
 
 
+@fill_doc
 class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Embed raw texts with a frozen Hugging Face encoder (mean, [CLS] or max pooling).
 
@@ -72,9 +74,7 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
     batch_size : int, default=64
         Texts per forward pass. Batches are formed after sorting by length, so
         padding is minimal; the embeddings do not depend on it beyond float rounding.
-    device : str or torch.device, default="auto"
-        ``"auto"`` runs on CUDA when torch sees a GPU, else on the CPU; or any torch
-        device string (``"cpu"``, ``"cuda"``, ``"cuda:1"``).
+    {device}
     model_kwargs : dict or None, default=None
         Keyword arguments of ``AutoModel.from_pretrained`` when ``model`` is a path or
         name, e.g. ``{"num_hidden_layers": 2}`` keeps the first two layers (faster,

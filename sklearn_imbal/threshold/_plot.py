@@ -28,6 +28,7 @@ from sklearn.utils._plotting import (  # isort: skip
     _validate_style_kwargs,
 )
 
+from ..utils._docstring import fill_doc
 from ..utils._validation import python_scalar
 from ._sweep import positive_index, resolve_scorer, threshold_sweep, tie_break
 
@@ -282,6 +283,7 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
         return self
 
     @classmethod
+    @fill_doc
     def from_cv_results(cls, cv_results, *, ax=None, name=None, **kwargs):
         """Plot the curves of a fitted ThresholdTunedClassifier's threshold search.
 
@@ -296,21 +298,7 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
             :class:`~sklearn_imbal.threshold.ThresholdTunedClassifier` fitted with
             ``store_cv_results=True``.
 
-        ax : matplotlib Axes, default=None
-            Axes object to plot on. If None, a new figure and axes is created.
-
-        name : str, default=None
-            Name of the classifier, prepended to the score curve's legend entry.
-
-        **kwargs : dict
-            Keyword arguments passed to :meth:`plot` (``show_folds``,
-            ``show_precision_recall``, and matplotlib's ``plot`` arguments for the score
-            curve).
-
-        Returns
-        -------
-        display : ThresholdCurveDisplay
-            Object that stores the curves and the drawn artists.
+        {display_draw}
 
         Examples
         --------
@@ -490,6 +478,7 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
         )
 
     @classmethod
+    @fill_doc
     def from_predictions(
         cls,
         y_true,
@@ -553,21 +542,7 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
             Name of the score for the y-axis and the legend. If None, derived from
             ``scoring``.
 
-        ax : matplotlib Axes, default=None
-            Axes object to plot on. If None, a new figure and axes is created.
-
-        name : str, default=None
-            Name of the classifier, prepended to the score curve's legend entry.
-
-        **kwargs : dict
-            Keyword arguments passed to :meth:`plot` (``show_folds``,
-            ``show_precision_recall``, and matplotlib's ``plot`` arguments for the score
-            curve).
-
-        Returns
-        -------
-        display : ThresholdCurveDisplay
-            Object that stores the curves and the drawn artists.
+        {display_draw}
 
         See Also
         --------

@@ -17,18 +17,76 @@ DOCSTRINGS = {
         "X : array-like of shape (n_samples, n_features) or list of str\n"
         "    Samples, as accepted by the wrapped estimator (texts for a text pipeline)."
     ),
-    "class_weight": (
-        'class_weight : {"balanced", "effective_number"}, dict or None, default=None\n'
-        "    Per-class weights of the loss, computed by\n"
-        "    :func:`~sklearn_imbal.weights.compute_class_weights`: ``\"balanced\"`` is\n"
-        "    ``n_samples / (n_classes * n_c)`` as in scikit-learn, ``\"effective_number\"``\n"
-        "    the class-balanced weighting of Cui et al. (2019), a dict maps labels to\n"
-        "    weights (missing labels get 1)."
-    ),
     "device": (
         'device : str or torch.device, default="auto"\n'
         '    ``"auto"`` runs on CUDA when torch sees a GPU, else on the CPU; or any torch\n'
         '    device string (``"cpu"``, ``"cuda"``, ``"cuda:1"``).'
+    ),
+    # ---------------------------------------------------------------- skorch classifiers
+    "loss_description": (
+        'Training loss. ``"focal"`` uses ``gamma`` and the class weights as its\n'
+        '``alpha``; ``"cross_entropy"`` is cross-entropy weighted by the class weights;\n'
+        '``"logit_adjusted"`` adds ``tau * log(prior)`` to the logits during training\n'
+        '(Menon et al.; it corrects the prior itself, so ``class_weight`` must be None).'
+    ),
+    "gamma_tau": (
+        'gamma : float, default=2.0\n'
+        '    Focusing parameter of the focal loss, ``>= 0``; ``gamma=0`` is (weighted)\n'
+        '    cross-entropy.\n'
+        'tau : float, default=1.0\n'
+        '    Strength of the logit adjustment (``loss="logit_adjusted"``).'
+    ),
+    "validation_split": (
+        'validation_fraction : float or None, default=None\n'
+        '    Fraction of the training samples held out, stratified by class, and scored\n'
+        '    each epoch (validation loss and ``scoring``). ``None`` trains on every sample\n'
+        '    unless ``early_stopping=True``, which then holds out 10%.\n'
+        'early_stopping : bool, default=False\n'
+        '    Stop when the validation score (``scoring``) has not improved for\n'
+        '    ``n_iter_no_change`` epochs, and restore the weights of the best epoch. An\n'
+        '    epoch improves when its score rises by more than a relative 1e-4, or ties the\n'
+        '    best and its validation loss falls by more than a relative 1e-4 (the scores\n'
+        '    of a small split are coarse and often tie).'
+    ),
+    "scoring_validation": (
+        'scoring : str or None, default=None\n'
+        '    Validation score, a scikit-learn scorer name (greater is better); ``None`` is\n'
+        '    ``"average_precision"`` for binary and ``"f1_macro"`` for multiclass problems\n'
+        '    (accuracy misleads under imbalance).'
+    ),
+    "training_attributes": (
+        'n_iter_ : int\n'
+        '    Number of epochs run.\n'
+        'loss_curve_ : ndarray of shape (n_iter_,)\n'
+        '    Mean training loss of each epoch.\n'
+        'validation_loss_curve_ : ndarray of shape (n_iter_,) or None\n'
+        '    Validation loss of each epoch; None when no split was held out.\n'
+        'validation_scores_ : ndarray of shape (n_iter_,) or None\n'
+        '    Validation score (``scoring``, greater is better) of each epoch; None when no\n'
+        '    split was held out.\n'
+        'best_epoch_ : int or None\n'
+        '    Epoch (1-based) with the best validation score, a tie going to the lower\n'
+        '    validation loss (the last epoch that improved, as ``early_stopping`` counts\n'
+        '    it); with ``early_stopping``, the epoch whose weights were restored. None when\n'
+        '    no split was held out.'
+    ),
+    # ---------------------------------------------------------------- displays
+    "display_draw": (
+        "ax : matplotlib Axes, default=None\n"
+        "    Axes object to plot on. If None, a new figure and axes is created.\n"
+        "\n"
+        "name : str, default=None\n"
+        "    Name of the classifier, prepended to the score curve's legend entry.\n"
+        "\n"
+        "**kwargs : dict\n"
+        "    Keyword arguments passed to :meth:`plot` (``show_folds``,\n"
+        "    ``show_precision_recall``, and matplotlib's ``plot`` arguments for the score\n"
+        "    curve).\n"
+        "\n"
+        "Returns\n"
+        "-------\n"
+        "display : ThresholdCurveDisplay\n"
+        "    Object that stores the curves and the drawn artists."
     ),
     # ---------------------------------------------------------------- metrics
     "minority_rule": (
@@ -79,7 +137,8 @@ def fill_doc(obj):
             text = DOCSTRINGS.get(match.group(1))
             if text is None:
                 return match.group(0)
-            return text.replace("\n", "\n" + indent)
+            first, *rest = text.split("\n")
+            return "\n".join([first] + [indent + line if line else line for line in rest])
 
         lines.append(_PLACEHOLDER.sub(replace, line))
     obj.__doc__ = "\n".join(lines)

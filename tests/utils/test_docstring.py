@@ -27,6 +27,22 @@ def test_placeholders_are_filled_with_the_indentation_of_their_line():
     assert "{X_passthrough}" not in predict.__doc__ and "{minority_rule}" not in predict.__doc__
 
 
+def test_blank_lines_of_a_shared_text_stay_blank():
+    @fill_doc
+    def from_something(ax=None):
+        """Draw.
+
+        Parameters
+        ----------
+        {display_draw}
+        """
+
+    lines = from_something.__doc__.split("\n")
+    assert "        ax : matplotlib Axes, default=None" in lines
+    assert "        Returns" in lines and "        -------" in lines
+    assert all(line == line.rstrip() for line in lines[:-1])
+
+
 def test_unknown_names_and_missing_docstrings_are_left_alone():
     @fill_doc
     def f():
