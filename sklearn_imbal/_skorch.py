@@ -22,7 +22,12 @@ from skorch.callbacks import EarlyStopping
 
 from .losses import FocalLoss, LogitAdjustedLoss
 from .utils._torch import resolve_device, torch_seed
-from .utils._validation import draw_seed, encode_classification_target, validation_split
+from .utils._validation import (
+    check_labels,
+    draw_seed,
+    encode_classification_target,
+    validation_split,
+)
 from .weights import compute_class_weights
 
 __all__ = [
@@ -309,6 +314,7 @@ class SkorchClassifierBase(LogitsClassifierMixin, ClassifierMixin, BaseEstimator
     _iterator = TensorBatches
 
     def _fit(self, X, y):
+        check_labels(y, allow_column=True)
         X, y = self._validate_fit_data(X, y)
         self.classes_, y_encoded = encode_classification_target(y, type(self).__name__)
         if self.loss == "logit_adjusted" and self.class_weight is not None:

@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from .utils._sklearn import check_sample_weight, fit_context
 from .utils._docstring import fill_doc
-from .utils._validation import encode_classification_target
+from .utils._validation import check_labels, encode_classification_target
 from .weights import compute_class_weights
 
 __all__ = ["PriorCorrectedClassifier"]
@@ -236,6 +236,7 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self : PriorCorrectedClassifier
             The fitted meta-estimator.
         """
+        check_labels(y, allow_column=True)
         y = column_or_1d(y, warn=True)
         self.classes_, y_enc = encode_classification_target(y, type(self).__name__)
         n_classes = self.classes_.shape[0]

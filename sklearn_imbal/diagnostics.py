@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
 from .utils._technique_names import LABELS
-from .utils._validation import minority_label, python_scalar
+from .utils._validation import check_labels, minority_label, python_scalar
 
 __all__ = ["ImbalanceReport", "imbalance_report"]
 
@@ -336,28 +336,7 @@ def imbalance_report(y, *, text=False):
     >>> report.techniques
     ('class_weight', 'threshold', 'random_oversampling', 'smote')
     """
-    if isinstance(y, str):
-        raise ValueError("y is a single string; pass the labels as a list or array.")
-    y_array = np.asarray(y)
-    if y_array.ndim != 1:
-        hint = " (a column vector: pass y.ravel())" if (
-            y_array.ndim == 2 and y_array.shape[1] == 1) else ""
-        raise ValueError(
-            f"y must be 1-D with one class label per sample, got shape {y_array.shape}"
-            f"{hint}. Multilabel and multi-output targets are not supported."
-        )
-    if y_array.shape[0] == 0:
-        raise ValueError("y is empty: imbalance_report needs at least one label.")
-    missing = []
-    if np.issubdtype(y_array.dtype, np.floating):
-        missing = np.flatnonzero(np.isnan(y_array))
-    elif y_array.dtype == object:
-        missing = [i for i, label in enumerate(y_array) if label is None or label != label]
-    if len(missing):
-        raise ValueError(
-            f"y has a missing label (None or NaN) at index {missing[0]} "
-            f"({len(missing)} in all); drop or label those samples first."
-        )
+    y_array = check_labels(y)
     kind = type_of_target(y_array, input_name="y")
     if kind not in ("binary", "multiclass"):
         raise ValueError(

@@ -32,7 +32,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.multiclass import type_of_target
 
 from .utils._docstring import fill_doc
-from .utils._validation import minority_index, python_scalar, sorted_labels
+from .utils._validation import check_1d, check_labels, minority_index, python_scalar, sorted_labels
 
 __all__ = [
     "expected_calibration_error",
@@ -59,21 +59,6 @@ def _labels_repr(values, limit=10):
     return f"[{shown}{', ...' if len(values) > limit else ''}]"
 
 
-def _check_1d(y, name):
-    """Return ``y`` as a non-empty 1-D array."""
-    y = np.asarray(y)
-    if y.ndim != 1:
-        column = y.ndim == 2 and y.shape[1] == 1
-        hint = f" pass {name}.ravel() for a column vector;" if column else ""
-        raise ValueError(
-            f"{name} must be a 1-D array of shape (n_samples,), got an array of shape "
-            f"{y.shape};{hint} multilabel and multi-output targets are not supported."
-        )
-    if y.shape[0] == 0:
-        raise ValueError(f"{name} is empty: the metrics need at least one sample.")
-    return y
-
-
 def _check_length(y, name, n_samples):
     if y.shape[0] != n_samples:
         raise ValueError(
@@ -84,7 +69,7 @@ def _check_length(y, name, n_samples):
 
 def _check_y_true(y_true):
     """Check ``y_true``; return it, its sorted classes, their sample counts and its indices."""
-    y_true = _check_1d(y_true, "y_true")
+    y_true = check_labels(y_true, "y_true")
     classes = sorted_labels(y_true, "y_true")
     y_type = type_of_target(y_true, input_name="y_true")
     if y_type not in ("binary", "multiclass"):
@@ -116,7 +101,7 @@ def _find(value, classes):
 def _check_sample_weight(sample_weight, n_samples):
     if sample_weight is None:
         return None
-    sample_weight = _check_1d(sample_weight, "sample_weight")
+    sample_weight = check_1d(sample_weight, "sample_weight")
     _check_length(sample_weight, "sample_weight", n_samples)
     try:
         sample_weight = sample_weight.astype(np.float64)
@@ -130,7 +115,7 @@ def _check_sample_weight(sample_weight, n_samples):
 
 
 def _check_y_pred(y_pred, classes, n_samples, classes_name):
-    y_pred = _check_1d(y_pred, "y_pred")
+    y_pred = check_labels(y_pred, "y_pred")
     _check_length(y_pred, "y_pred", n_samples)
     known = set(python_scalar(c) for c in classes)
     unknown = [v for v in sorted_labels(y_pred, "y_pred") if python_scalar(v) not in known]
@@ -375,7 +360,7 @@ def _minority_inputs(y_true, y_pred, sample_weight):
     """Check the inputs of the ``minority_*`` functions; return them and the minority."""
     y_true, classes, counts, _ = _check_y_true(y_true)
     _require_two_classes(classes)
-    y_pred = _check_1d(y_pred, "y_pred")
+    y_pred = check_labels(y_pred, "y_pred")
     _check_length(y_pred, "y_pred", y_true.shape[0])
     _check_sample_weight(sample_weight, y_true.shape[0])
     return y_true, y_pred, python_scalar(classes[minority_index(counts)])
@@ -569,7 +554,7 @@ def _check_classes(y_true, classes_in_y, labels):
     """The classes: ``labels`` (checked: unique, sorted, covering y_true) or y_true's."""
     if labels is None:
         return classes_in_y, "y_true"
-    labels = _check_1d(labels, "labels")
+    labels = check_1d(labels, "labels")
     in_order = sorted_labels(labels, "labels")
     if in_order.shape[0] != labels.shape[0]:
         raise ValueError(f"labels contains duplicates: {_labels_repr(labels)}; list each once.")

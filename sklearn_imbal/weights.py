@@ -13,49 +13,11 @@ from collections.abc import Mapping
 import numpy as np
 from sklearn.utils.class_weight import compute_class_weight
 
-from .utils._validation import sorted_labels
+from .utils._validation import check_labels, sorted_labels
 
 __all__ = ["compute_class_weights"]
 
 _STRATEGIES = ("balanced", "effective_number")
-
-
-def _is_missing(value):
-    """Whether a label is a missing value (None or a NaN)."""
-    if value is None:
-        return True
-    try:
-        return bool(value != value)
-    except (TypeError, ValueError):
-        return False
-
-
-def _check_labels(y):
-    """Return ``y`` as a non-empty 1-D array without missing values."""
-    y_in, y = y, np.asarray(y)
-    if y.ndim != 1:
-        hint = " pass y.ravel() for a column vector;" if y.ndim == 2 and y.shape[1] == 1 else ""
-        raise ValueError(
-            f"y must be a 1-D array of class labels of shape (n_samples,), got an array of "
-            f"shape {y.shape};{hint} multilabel and multi-output targets are not supported."
-        )
-    if y.shape[0] == 0:
-        raise ValueError("y is empty: class weights need at least one labelled sample.")
-    if y.dtype.kind in "fc":
-        missing = np.isnan(y).any()
-    elif y.dtype.kind == "O":
-        missing = any(_is_missing(value) for value in y)
-    elif y.dtype.kind in "US" and not isinstance(y_in, np.ndarray):
-        # numpy turns a NaN among strings into the string "nan": look at the input itself.
-        missing = any(_is_missing(value) for value in np.asarray(y_in, dtype=object))
-    else:
-        missing = False
-    if missing:
-        raise ValueError(
-            "y contains missing labels (NaN or None); drop those samples or give them a label "
-            "before computing class weights."
-        )
-    return y
 
 
 def _check_beta(beta):
@@ -147,7 +109,7 @@ def compute_class_weights(y, strategy=None, *, classes=None, beta=0.999):
     >>> compute_class_weights(y, {1: 5.0}, classes=[1, 0])
     array([5., 1.])
     """
-    y = _check_labels(y)
+    y = check_labels(y)
     if classes is None:
         classes = sorted_labels(y, "y")
     else:

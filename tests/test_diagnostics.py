@@ -162,7 +162,7 @@ def test_int_labels_become_plain_python_in_dicts():
     [
         ([], "y is empty"),
         (np.zeros((4, 2)), r"1-D.*shape \(4, 2\)"),
-        (np.zeros((4, 1)), r"column vector: pass y.ravel\(\)"),
+        (np.zeros((4, 1)), r"pass y.ravel\(\) for a column vector"),
         ("abc", "single string"),
         ([0.5, 1.5, 2.25], "continuous"),
         (["a", None, "b"], "missing label.*index 1"),

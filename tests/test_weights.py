@@ -187,12 +187,12 @@ def test_y_not_1d():
     "y", [[0.0, np.nan, 1.0], np.array(["a", None, "b"], dtype=object), ["a", np.nan, "b"]]
 )
 def test_missing_labels(y):
-    with pytest.raises(ValueError, match=r"y contains missing labels \(NaN or None\)"):
+    with pytest.raises(ValueError, match=r"y has a missing label \(None or NaN\)"):
         compute_class_weights(y, "balanced")
 
 
 def test_mixed_label_types():
-    with pytest.raises(ValueError, match="labels in y cannot be sorted"):
+    with pytest.raises(ValueError, match="y mixes label types"):
         compute_class_weights(np.array([1, "a", 1], dtype=object))
 
 

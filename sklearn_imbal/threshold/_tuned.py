@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ..utils._sklearn import check_method_params, fit_context, raise_for_params, safe_indexing
 from ..utils._docstring import fill_doc
-from ..utils._validation import encode_classification_target
+from ..utils._validation import check_labels, encode_classification_target
 from ._sweep import (
     ConfusionScorer,
     binary_confusions,
@@ -337,6 +337,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             The fitted meta-estimator.
         """
         raise_for_params(params, self, "fit")
+        check_labels(y, allow_column=True)
         X, y = indexable(X, y)
         y = column_or_1d(y, warn=True)
         self.classes_, y_enc = encode_classification_target(y, type(self).__name__)

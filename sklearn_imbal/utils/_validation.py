@@ -2,8 +2,12 @@
 
 One home per rule: the minority class of a target is :func:`minority_index` /
 :func:`minority_label` everywhere (the report, the metrics, compare), so that no two
-parts of the library can name different minorities for the same labels.
+parts of the library can name different minorities for the same labels; a missing label
+(None, NaN, ``pd.NA``, NaT) or a mix of label types is an error everywhere
+(:func:`check_labels`), never a class of its own.
 """
+
+import numbers
 
 import numpy as np
 from sklearn.model_selection import train_test_split
@@ -13,6 +17,89 @@ from sklearn.utils.multiclass import check_classification_targets
 def python_scalar(value):
     """A numpy scalar as the matching Python object (``np.str_('a')`` -> ``'a'``)."""
     return value.item() if isinstance(value, np.generic) else value
+
+
+def _is_missing(value):
+    """Whether a label is a missing value: None, NaN, NaT or ``pd.NA``."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)
+    except (TypeError, ValueError):  # pd.NA: its comparisons are NA, whose truth is ambiguous
+        return True
+
+
+def _label_kind(value):
+    if isinstance(value, (str, bytes)):
+        return "str"
+    if isinstance(value, (numbers.Number, np.bool_)):
+        return "number"
+    return type(value).__name__
+
+
+def check_1d(values, name, what="values"):
+    """Return ``values`` as a non-empty 1-D array, or raise a ``ValueError`` naming ``name``."""
+    values = np.asarray(values)
+    if values.ndim != 1:
+        column = values.ndim == 2 and values.shape[1] == 1
+        hint = f" pass {name}.ravel() for a column vector;" if column else ""
+        raise ValueError(
+            f"{name} must be a 1-D array of {what} of shape (n_samples,), got an array of "
+            f"shape {values.shape};{hint} multilabel and multi-output targets are not "
+            "supported."
+        )
+    if values.shape[0] == 0:
+        raise ValueError(f"{name} is empty: pass at least one sample.")
+    return values
+
+
+def check_labels(y, name="y", *, allow_column=False):
+    """Check class labels and return them as a 1-D array: the one missing-label rule.
+
+    A missing label (None, NaN, NaT, ``pd.NA``) raises a ``ValueError`` naming its index,
+    also in a list of strings, where numpy would turn a NaN into the class ``"nan"``; so
+    do labels of mixed types (``["a", 1]``), which no classifier can sort consistently,
+    an empty ``y`` and a ``y`` that is not 1-D. With ``allow_column``, a column vector of
+    shape (n_samples, 1) is checked too and returned as given, for an estimator's
+    ``column_or_1d(y, warn=True)`` to warn about.
+    """
+    if y is None:
+        raise ValueError(f"This requires y to be passed, but the target {name} is None; pass "
+                         "the class labels.")
+    if isinstance(y, str):
+        raise ValueError(f"{name} is a single string; pass the labels as a list or array.")
+    y_in, y = y, np.asarray(y)
+    if allow_column and y.ndim == 2 and y.shape[1] == 1:
+        check_labels(np.asarray(y_in, dtype=object).ravel() if y.dtype.kind in "US"
+                     else y.ravel(), name)
+        return y_in
+    check_1d(y, name, "class labels")
+    if y.dtype.kind in "fcmM":
+        missing = np.flatnonzero(np.isnan(y))
+    elif y.dtype.kind == "O" or (y.dtype.kind in "US" and not isinstance(y_in, np.ndarray)):
+        # numpy turns a NaN among strings into the string "nan": look at the input itself.
+        values = y if y.dtype.kind == "O" else np.asarray(y_in, dtype=object).ravel()
+        missing = [i for i, value in enumerate(values) if _is_missing(value)]
+        if not len(missing) and y.dtype.kind == "O":
+            kinds = {}
+            for i, value in enumerate(values):
+                kinds.setdefault(_label_kind(value), i)
+            if len(kinds) > 1:
+                shown = ", ".join(f"{type(values[i]).__name__} {python_scalar(values[i])!r} "
+                                  f"at index {i}" for i in kinds.values())
+                raise ValueError(
+                    f"{name} mixes label types ({shown}): use labels of a single type, e.g. "
+                    f"convert them all to strings with np.asarray({name}).astype(str)."
+                )
+    else:
+        missing = []
+    if len(missing):
+        raise ValueError(
+            f"{name} has a missing label (None or NaN) at index {missing[0]} "
+            f"({len(missing)} in all): a missing label is not a class. Drop those samples "
+            "or give them a label first."
+        )
+    return y
 
 
 def sorted_labels(values, name):
@@ -67,6 +154,7 @@ def encode_classification_target(y, estimator_name):
     indices into it. Raises a ``ValueError`` naming the problem for a continuous or
     multi-output target and for a target with a single class.
     """
+    y = check_labels(y)
     check_classification_targets(y)
     classes, y_encoded = np.unique(y, return_inverse=True)
     if classes.shape[0] == 0:
