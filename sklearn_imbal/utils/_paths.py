@@ -1,0 +1,93 @@
+"""Output folders: checked before any work starts, never overwriting what is not ours.
+
+One rule for every writer of the library (``TransformerClassifier.save_pretrained``,
+``ComparisonResult.save``, ``sklearn-imbal compare --output``, the embedding cache):
+
+- the path must be a folder or not exist yet; a file there, or a file among its
+  parents, is an error naming the parameter;
+- the folder (or, when it does not exist yet, its nearest existing parent) must be
+  writable: probed by creating and removing a temporary file, which also catches
+  read-only file systems where ``os.access`` says yes to root;
+- a non-empty folder is written into only when it holds our marker file (written
+  by us before) or when the caller passed ``overwrite=True``; even then only our own
+  files are replaced and nothing else in the folder is deleted.
+
+The check creates nothing, so a run refused or failed later leaves no empty folder.
+"""
+
+import os
+import tempfile
+from pathlib import Path
+
+__all__ = ["check_output_dir"]
+
+
+def _nearest_existing(path):
+    for candidate in (path, *path.parents):
+        if os.path.lexists(candidate):
+            return candidate
+    return Path.cwd()  # pragma: no cover - a relative path always has '.'
+
+
+def _probe_writable(folder, name, path):
+    try:
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".sklearn_imbal_probe_")
+    except OSError as exc:
+        raise PermissionError(
+            f"{name}={os.fspath(path)!r} cannot be written: creating a file in "
+            f"{os.fspath(folder)!r} failed ({exc.strerror or exc}). Give a folder you "
+            "can write to."
+        ) from None
+    os.close(handle)
+    os.unlink(probe)
+
+
+def check_output_dir(path, name, *, marker, overwrite=False):
+    """Check that ``path`` can take our output, before any work starts.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The output folder; created later by the writer, not here.
+    name : str
+        The parameter or option naming the folder, for the messages
+        (``"path"``, ``"folder"``, ``"--output"``).
+    marker : str
+        The file every write of this kind leaves in the folder
+        (``"sklearn_imbal.json"``, ``"results.json"``); a folder holding it was
+        written by us and may be written again.
+    overwrite : bool, default=False
+        Write into a non-empty folder that does not hold ``marker``. Files of
+        ours replace files of the same name; nothing else is deleted.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The folder.
+
+    Raises
+    ------
+    NotADirectoryError
+        When ``path`` or one of its parents is a file.
+    PermissionError
+        When the folder, or the parent it would be created in, cannot be written.
+    FileExistsError
+        When the folder is not empty, holds no ``marker`` and ``overwrite`` is False.
+    """
+    path = Path(os.fspath(path))
+    existing = _nearest_existing(path)
+    if not existing.is_dir():
+        where = "is a file" if existing == path else f"is inside the file {os.fspath(existing)!r}"
+        raise NotADirectoryError(
+            f"{name}={os.fspath(path)!r} {where}; give a folder (new or empty) to write into."
+        )
+    _probe_writable(existing, name, path)
+    if existing == path and not overwrite and not (path / marker).is_file():
+        if any(path.iterdir()):
+            raise FileExistsError(
+                f"{name}={os.fspath(path)!r} is a folder that is not empty and was not "
+                f"written by sklearn-imbal (no {marker} in it); refusing to write into it. "
+                "Give a new or empty folder, or pass overwrite=True (--overwrite on the "
+                "command line) to add our files there; nothing else in it is deleted."
+            )
+    return path
