@@ -1,20 +1,17 @@
 """Tests of the text samplers and augmenters of sklearn_imbal.sampling.
 
-LLMAugmenter talks to a real HTTP server on 127.0.0.1 (stdlib ``ThreadingHTTPServer``)
-through the real ``openai`` client; each test scripts the server's replies and reads
-back the requests it received. Every request has a client timeout of a few seconds
-at most, so no test can hang on the network.
+LLMAugmenter talks to a real HTTP server on 127.0.0.1 (``_llm_server.py``, stdlib
+``ThreadingHTTPServer``) through the real ``openai`` client; each test scripts the
+server's replies and reads back the requests it received. Every request has a client
+timeout of a few seconds at most, so no test can hang on the network.
 """
 
 import itertools
-import json
 import logging
 import re
 import sys
-import threading
 import time
-from collections import Counter, deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -34,10 +31,9 @@ from sklearn_imbal.sampling import (
     WordAugmenter,
 )
 
-pytest.importorskip("openai")
+from ._llm_server import API_KEY, MODEL, error, make_llm, ok
 
-API_KEY = "sk-test-SECRET-0123456789abcdef"
-MODEL = "test-model"
+pytest.importorskip("openai")
 
 REFUND = [
     "i want my money back for the broken kettle",
@@ -59,134 +55,6 @@ OTHER = [
     "i would like to subscribe to the newsletter",
     "which stores are open late on friday",
 ]
-
-
-# --------------------------------------------------------------------------- server
-
-
-def completion(content, model=MODEL):
-    """A chat-completion response body in the OpenAI format."""
-    return {
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 1_700_000_000,
-        "model": model,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content},
-                "finish_reason": "stop",
-            }
-        ],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-    }
-
-
-def ok(content, delay=0.0):
-    """A scripted 200 reply whose message content is ``content`` (a str, or a list as JSON)."""
-    if not isinstance(content, str):
-        content = json.dumps(content)
-    return {"status": 200, "body": completion(content), "delay": delay}
-
-
-def error(status, message="scripted error"):
-    return {"status": status, "body": {"error": {"message": message, "type": "test"}}}
-
-
-class FakeLLMServer:
-    """State of the scripted server: replies to send and the requests received."""
-
-    def __init__(self, base_url):
-        self.base_url = base_url
-        self.script = deque()
-        self.default = None  # callable(request) -> reply, when the script is empty
-        self.requests = []
-        self.lock = threading.Lock()
-        self.closing = threading.Event()
-
-    def next_reply(self, request):
-        with self.lock:
-            self.requests.append(request)
-            if self.script:
-                return self.script.popleft()
-        if self.default is not None:
-            return self.default(request)
-        return error(500, "the test script has no more replies")
-
-    def prompts(self):
-        return [
-            "\n".join(message["content"] for message in request["body"]["messages"])
-            for request in self.requests
-        ]
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self):
-        fake = self.server.fake
-        length = int(self.headers.get("Content-Length", 0))
-        body = json.loads(self.rfile.read(length) or b"{}")
-        request = {
-            "path": self.path,
-            "headers": dict(self.headers),
-            "body": body,
-            "time": time.monotonic(),
-        }
-        if self.path != "/v1/chat/completions":
-            reply = error(404, f"no route {self.path}")
-        else:
-            reply = fake.next_reply(request)
-        if reply.get("delay"):
-            fake.closing.wait(reply["delay"])
-        payload = json.dumps(reply["body"]).encode()
-        try:
-            self.send_response(reply["status"])
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-        except (BrokenPipeError, ConnectionResetError):  # the client timed out and left
-            pass
-
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture
-def llm_server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    httpd.daemon_threads = True
-    httpd.block_on_close = False
-    host, port = httpd.server_address[:2]
-    httpd.fake = FakeLLMServer(f"http://{host}:{port}/v1")
-    thread = threading.Thread(
-        target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    try:
-        yield httpd.fake
-    finally:
-        httpd.fake.closing.set()  # end any delayed reply now
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture(autouse=True)
-def _no_openai_environment(monkeypatch):
-    for name in ["OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID"]:
-        monkeypatch.delenv(name, raising=False)
-
-
-def make_llm(server, **params):
-    params = {
-        "api_key": API_KEY,
-        "max_retries": 2,
-        "backoff": 0.001,
-        "timeout": 3.0,
-        "random_state": 0,
-        **params,
-    }
-    return LLMAugmenter(MODEL, base_url=server.base_url, **params)
 
 
 def unique_texts(request):
