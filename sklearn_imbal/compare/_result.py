@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..utils._paths import check_output_dir
 from ..utils._validation import minority_label, python_scalar
 from ._checks import RANK_METRICS
 from ._plot import plot_pr_curves, plot_threshold_curve
@@ -352,7 +353,7 @@ class ComparisonResult:
         """
         return plot_threshold_curve(self, technique=technique, ax=ax)
 
-    def save(self, folder):
+    def save(self, folder, *, overwrite=False):
         """Write ``results.json``, ``results.csv`` and the PNG plots into ``folder``.
 
         Plots need matplotlib (the ``plot`` extra); without it only the numbers are
@@ -361,14 +362,30 @@ class ComparisonResult:
         Parameters
         ----------
         folder : str or path-like
-            Output folder, created if needed.
+            Output folder: a new folder (created), an empty one, or one written by an
+            earlier ``save`` (it holds ``results.json``), whose files are replaced.
+        overwrite : bool, default=False
+            Also write into a non-empty folder that ``save`` did not write, replacing
+            files there named ``results.json``, ``results.csv``, ``pr_curves.png`` or
+            ``threshold_curve.png``. Nothing else in the folder is touched or deleted.
 
         Returns
         -------
         written : dict of str to pathlib.Path
             The files written, by kind.
+
+        Raises
+        ------
+        NotADirectoryError
+            When ``folder`` (or one of its parents) is a file.
+        PermissionError
+            When the folder, or the parent it would be created in, cannot be written.
+        FileExistsError
+            When ``folder`` is not empty, holds no ``results.json`` and ``overwrite``
+            is False.
         """
-        folder = Path(folder)
+        folder = check_output_dir(folder, "folder", marker="results.json",
+                                  overwrite=overwrite)
         folder.mkdir(parents=True, exist_ok=True)
         written = {"json": folder / "results.json", "csv": folder / "results.csv"}
         self.to_json(written["json"])

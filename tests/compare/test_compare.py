@@ -357,3 +357,40 @@ def test_real_default_on_bundled_tweets(tmp_path):
     assert result.summary("baseline")["auroc"][0] > 0.85
     assert result.summary(result.ranking[0])["mcc"][0] > 0.4
     assert set(result.save(tmp_path)) == {"json", "csv", "pr_curves", "threshold_curve"}
+
+
+@pytest.fixture(scope="module")
+def small_result():
+    """Baseline and class weights on 120 tabular samples, 2 folds (fast)."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=120, weights=[0.8], random_state=0)
+    return compare_techniques(X, y, cv=2, progress=False, techniques=["class_weight"])
+
+
+def test_save_refuses_a_folder_it_did_not_write(small_result, tmp_path):
+    """A user's own results.csv (and anything else) in a folder not written by save is
+    left alone unless overwrite=True, which replaces our file names only."""
+    (tmp_path / "results.csv").write_text("user's own results\n")
+    (tmp_path / "notes.txt").write_text("keep me\n")
+    with pytest.raises(FileExistsError, match=r"folder=.*not empty.*overwrite=True"):
+        small_result.save(tmp_path)
+    assert (tmp_path / "results.csv").read_text() == "user's own results\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "results.csv"]
+    written = small_result.save(tmp_path, overwrite=True)
+    assert pd.read_csv(written["csv"], index_col=0).shape[0] == 2
+    assert (tmp_path / "notes.txt").read_text() == "keep me\n"
+    # Now the folder is ours (results.json): saving again needs no overwrite.
+    assert set(small_result.save(tmp_path)) == set(written)
+
+
+def test_save_checks_the_folder_before_writing(small_result, tmp_path):
+    target = tmp_path / "file"
+    target.write_text("x")
+    with pytest.raises(NotADirectoryError, match="folder=.* is a file"):
+        small_result.save(target)
+    with pytest.raises(NotADirectoryError, match="is inside the file"):
+        small_result.save(target / "out")
+    with pytest.raises(PermissionError, match="folder='/proc/out' cannot be written"):
+        small_result.save("/proc/out")  # read-only, even for root
+    assert target.read_text() == "x"
