@@ -4,7 +4,7 @@ Usage::
 
     sklearn-imbal report DATA.csv --label COL [--text COL]
     sklearn-imbal compare [DATA.csv --label COL [--text COL]] [--cv 5] [--rank-by mcc]
-                          [--model auto|embeddings|finetune] [--output DIR] ...
+                          [--model auto|embeddings|finetune] [--output DIR [--overwrite]] ...
 
 ``python -m sklearn_imbal`` is the same command.
 
@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .compare import RANK_METRICS, TECHNIQUES, DataError
+from .utils._paths import check_output_dir
 from .utils._text import unusable_texts
 
 __all__ = ["main"]
@@ -90,7 +91,12 @@ def _build_parser():
     compare.add_argument("--device", default="auto", metavar="DEVICE",
                          help="torch device: auto, cpu, cuda (default auto)")
     compare.add_argument("--output", default=DEFAULT_OUTPUT, metavar="DIR",
-                         help=f"output folder (default {DEFAULT_OUTPUT}/)")
+                         help=f"output folder (default {DEFAULT_OUTPUT}/): new, empty, or "
+                              "written by an earlier compare; checked before any work")
+    compare.add_argument("--overwrite", action="store_true",
+                         help="also write into a non-empty --output folder that compare did "
+                              "not write: its results.json, results.csv and plots are "
+                              "replaced, nothing else is touched")
     compare.add_argument("--random-state", type=int, default=0, metavar="SEED",
                          help="seed of the folds and techniques (default 0)")
     compare.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -259,6 +265,15 @@ def _parse_options(args):
     return techniques, model_kwargs
 
 
+def _check_output(args):
+    """The ``--output`` folder, checked before any work so that a bad one loses no run."""
+    try:
+        check_output_dir(args.output, "--output", marker="results.json",
+                         overwrite=args.overwrite)
+    except OSError as exc:  # a file, an unwritable folder, someone else's files
+        raise _UsageError(str(exc)) from None
+
+
 def _check_model_settings(args):
     """A model folder and a device that exist, checked before any work starts."""
     from .text._hub import resolve_pretrained
@@ -287,6 +302,7 @@ def _compare(args, out):
     from .diagnostics import imbalance_report
 
     techniques, model_kwargs = _parse_options(args)
+    _check_output(args)
     X, y, kind, source = _load_compare_data(args)
     if args.sample is not None:
         X, y = _stratified_sample(X, y, args.sample, args.random_state)
@@ -333,7 +349,7 @@ def _compare(args, out):
         print(f"Accuracy would mislead: always answering {report.majority_class!r} scores "
               f"{majority:.3f}, the baseline {accuracy:.3f}.", file=out)
     print(f"\n{result.recommendation}\n", file=out)
-    written = result.save(args.output)
+    written = result.save(args.output, overwrite=args.overwrite)
     print("Wrote " + ", ".join(str(path) for path in written.values()), file=out)
     if "pr_curves" not in written:
         print("(no plots: pip install 'sklearn-imbal[plot]' for the PNG files)", file=out)

@@ -74,15 +74,25 @@ def test_compare_bundled_data_with_progress(tiny_bert_path, tmp_path, capsys):
     assert (tmp_path / "results.json").exists()
 
 
-def test_compare_tabular_csv(tmp_path, capsys):
+def _churn_frame(n=150):
     rng = np.random.RandomState(0)
-    n = 150
     frame = pd.DataFrame({"income": rng.normal(50, 10, n),
                           "region": rng.choice(["north", "south"], n)})
     frame["churn"] = (frame["income"] + 12 * (frame["region"] == "north")
                       + rng.normal(0, 5, n) > 68).astype(int)
-    path = tmp_path / "churn.csv"
-    frame.to_csv(path, index=False)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def churn_csv(tmp_path_factory):
+    """150 rows of a numeric and a categorical feature, label column 'churn'."""
+    path = tmp_path_factory.mktemp("data") / "churn.csv"
+    _churn_frame().to_csv(path, index=False)
+    return path
+
+
+def test_compare_tabular_csv(churn_csv, tmp_path, capsys):
+    path = churn_csv
     code = main(["compare", str(path), "--label", "churn", "--cv", "3", "--quiet",
                  "--techniques", "random_oversampling,augmentation",
                  "--output", str(tmp_path / "out")])
@@ -91,6 +101,52 @@ def test_compare_tabular_csv(tmp_path, capsys):
     assert "ColumnTransformer" in out
     assert "synthetic augmentation: text only" in out
     assert (tmp_path / "out" / "pr_curves.png").stat().st_size > 0
+
+
+def _fast_compare(data, output, *extra):
+    return ["compare", str(data), "--label", "churn", "--cv", "2", "--quiet",
+            "--techniques", "class_weight", "--output", str(output), *extra]
+
+
+def _one_line_error(capsys, *expected):
+    captured = capsys.readouterr()
+    err = captured.err
+    assert err.startswith("sklearn-imbal: error: ") and err.count("\n") == 1, err
+    for part in expected:
+        assert part in err
+    return captured
+
+
+@pytest.mark.parametrize("where, expected", [
+    ("file", "is a file"),
+    ("inside file", "is inside the file"),
+    ("proc", "cannot be written"),
+    ("foreign folder", "not empty and was not written by sklearn-imbal"),
+])
+def test_output_checked_before_any_work(where, expected, churn_csv, tmp_path, capsys):
+    """A bad --output is refused in one line before the data is even read: no run is
+    lost, and the user's files stay as they were."""
+    (tmp_path / "file").write_text("mine")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "results.csv").write_text("mine")
+    output = {"file": tmp_path / "file", "inside file": tmp_path / "file" / "out",
+              "proc": "/proc/out", "foreign folder": tmp_path / "folder"}[where]
+    assert main(_fast_compare(churn_csv, output)) == 2
+    captured = _one_line_error(capsys, f"--output={str(output)!r}", expected)
+    assert captured.out == ""  # nothing was read or run
+    assert (tmp_path / "file").read_text() == "mine"
+    assert (tmp_path / "folder" / "results.csv").read_text() == "mine"
+
+
+def test_output_overwrite_and_rerun(churn_csv, tmp_path, capsys):
+    (tmp_path / "results.csv").write_text("mine")
+    (tmp_path / "notes.txt").write_text("keep me")
+    assert main(_fast_compare(churn_csv, tmp_path, "--overwrite")) == 0
+    assert (tmp_path / "results.csv").read_text() != "mine"
+    assert (tmp_path / "notes.txt").read_text() == "keep me"
+    # The folder now holds our results.json: a second run writes into it as is.
+    assert main(_fast_compare(churn_csv, tmp_path)) == 0
+    assert "Wrote " in capsys.readouterr().out
 
 
 def _write(path, content):
