@@ -222,6 +222,11 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
                 "thresholds must be a non-empty 1-D array of shape (n_thresholds,); got an "
                 f"array of shape {thresholds.shape}."
             )
+        if not np.all(np.isfinite(thresholds)):
+            raise ValueError(
+                "thresholds holds NaN or infinite values, which cannot be drawn on the "
+                "threshold axis: pass the finite candidate thresholds."
+            )
         n_thresholds = thresholds.shape[0]
         scores = _as_curve(self.scores, "scores", n_thresholds)
         fold_scores = None

@@ -20,7 +20,7 @@ from sklearn.metrics import (
     recall_score,
 )
 
-from ..utils._sklearn import scorer_parts
+from ..utils._sklearn import check_sample_weight, scorer_parts
 
 __all__ = ["threshold_sweep"]
 
@@ -202,14 +202,60 @@ def tie_break(scores):
     return int(best[len(best) // 2])
 
 
+def check_thresholds(thresholds):
+    """``thresholds`` checked: ``"auto"``, an int >= 2, or the candidates as a sorted array.
+
+    An explicit array must be 1-D, non-empty and finite: a NaN compares false with every
+    score (it would be chosen as a rule that predicts nothing) and an infinite threshold
+    is a constant prediction; one candidate is a fixed threshold, scored as it is.
+    """
+    if isinstance(thresholds, str):
+        if thresholds != "auto":
+            raise ValueError(
+                f"thresholds={thresholds!r}: the only string is 'auto' (every place a "
+                "prediction changes); pass an int or an array of thresholds otherwise."
+            )
+        return thresholds
+    if isinstance(thresholds, numbers.Integral) and not isinstance(thresholds, bool):
+        if thresholds < 2:
+            raise ValueError(
+                f"thresholds={thresholds}: an int is the number of evenly spaced candidates "
+                "between the lowest and the highest score and must be >= 2; pass a list, "
+                "e.g. thresholds=[0.5], for one fixed threshold."
+            )
+        return int(thresholds)
+    try:
+        values = np.asarray(thresholds, dtype=np.float64)
+    except (TypeError, ValueError):
+        values = None
+    if isinstance(thresholds, bool) or values is None or values.ndim != 1:
+        raise ValueError(
+            "thresholds must be 'auto', an int >= 2 or a 1-D array of numbers (the "
+            f"candidate thresholds); got {type(thresholds).__name__} {thresholds!r:.80}."
+        )
+    if values.size == 0:
+        raise ValueError(
+            "thresholds is empty: pass at least one candidate threshold, or "
+            "thresholds='auto' to try every place a prediction changes."
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError(
+            f"thresholds holds NaN or infinite values ({values[~np.isfinite(values)][:5]}); "
+            "every candidate must be a finite score: a NaN threshold predicts nothing, an "
+            "infinite one a constant class. Drop them, or use thresholds='auto'."
+        )
+    return np.sort(values)
+
+
 def candidate_thresholds(scores, thresholds):
+    """The candidates for ``scores``; ``thresholds`` as :func:`check_thresholds` returns it."""
     if isinstance(thresholds, str):  # "auto": every place a prediction can change
         unique = np.unique(scores)
         inner = (unique[:-1] + unique[1:]) / 2
         return np.concatenate([[unique[0]], inner, [np.nextafter(unique[-1], np.inf)]])
     if isinstance(thresholds, numbers.Integral):
-        return np.linspace(scores.min(), scores.max(), num=int(thresholds))
-    return np.sort(np.asarray(thresholds, dtype=np.float64))
+        return np.linspace(scores.min(), scores.max(), num=thresholds)
+    return thresholds
 
 
 def binary_confusions(y_pos, y_score, weights, thresholds, pos_index=1):
@@ -264,10 +310,11 @@ def threshold_sweep(y_true, y_score, *, scoring="f1", pos_label=None, thresholds
         The positive class; ``None`` takes the scorer's ``pos_label`` if it sets one,
         else the greater of the two labels.
     thresholds : "auto", int or array-like, default="auto"
-        ``"auto"``: every place a prediction changes; an int: that many evenly spaced
-        thresholds between the lowest and highest score; an array: those thresholds.
+        ``"auto"``: every place a prediction changes; an int (>= 2): that many evenly
+        spaced thresholds between the lowest and highest score; an array: those
+        thresholds (finite, at least one).
     sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights, passed on to the metric.
+        Sample weights (finite, non-negative, not all zero), passed on to the metric.
 
     Returns
     -------
@@ -276,6 +323,13 @@ def threshold_sweep(y_true, y_score, *, scoring="f1", pos_label=None, thresholds
     scores : ndarray of shape (n_thresholds,)
         The score at each threshold (greater is better: scorers made with
         ``greater_is_better=False`` are negated, as scikit-learn's scorers are).
+
+    Raises
+    ------
+    ValueError
+        When ``thresholds`` is empty or holds NaN or infinite values, when ``y_score``
+        holds NaN or infinite values, or when ``sample_weight`` is negative, NaN or all
+        zero.
 
     Examples
     --------
@@ -296,13 +350,19 @@ def threshold_sweep(y_true, y_score, *, scoring="f1", pos_label=None, thresholds
             f"y_true and y_score must be 1-D of the same length, got {y_true.shape} and "
             f"{y_score.shape}; y_score is the score of the positive class."
         )
+    if not np.all(np.isfinite(y_score)):
+        raise ValueError(
+            f"y_score holds {np.count_nonzero(~np.isfinite(y_score))} NaN or infinite "
+            "values: every sample needs a finite score; drop those samples or fix the model "
+            "output."
+        )
+    thresholds = check_thresholds(thresholds)
     classes = np.unique(y_true)
     if classes.shape[0] != 2:
         raise ValueError(f"threshold_sweep needs two classes in y_true, got {classes.tolist()}.")
     scorer = resolve_scorer(scoring, "f1")
     pos_index = positive_index(classes, pos_label, scorer)
-    weights = np.ones_like(y_score) if sample_weight is None else np.asarray(
-        sample_weight, dtype=np.float64)
+    weights = check_sample_weight(sample_weight, y_score, ensure_non_negative=True)
     candidates = candidate_thresholds(y_score, thresholds)
     y_pos = (y_true == classes[pos_index]).astype(np.float64)
     confusion_scorer = ConfusionScorer(scorer, classes, pos_index)

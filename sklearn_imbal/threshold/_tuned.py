@@ -14,13 +14,20 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, proces
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ..utils._sklearn import check_method_params, fit_context, raise_for_params, safe_indexing
+from ..utils._sklearn import (
+    check_method_params,
+    check_sample_weight,
+    fit_context,
+    raise_for_params,
+    safe_indexing,
+)
 from ..utils._docstring import fill_doc
 from ..utils._validation import check_labels, encode_classification_target
 from ._sweep import (
     ConfusionScorer,
     binary_confusions,
     candidate_thresholds,
+    check_thresholds,
     direct_curve,
     positive_index,
     resolve_scorer,
@@ -158,7 +165,10 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         Ranking scorers (``"roc_auc"``, ``"average_precision"``) raise an error.
     thresholds : "auto", int or array-like, default="auto"
         Binary candidates: ``"auto"`` for every place a prediction changes, an int
-        for that many evenly spaced thresholds, or the thresholds themselves.
+        (>= 2) for that many evenly spaced thresholds, or the thresholds themselves
+        (finite numbers; a single one is a fixed threshold, used as it is, with its
+        cross-validated score in ``best_score_``). Multiclass targets and a
+        ``cost_matrix`` tune no threshold and need ``"auto"``.
     cv : int, float, cross-validation generator, iterable or "prefit", default=5
         How out-of-fold predictions are made: an int or splitter (stratified
         k-fold for ints); a float in (0, 1) for one stratified split with that test
@@ -175,8 +185,12 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         ``"prefit"``.
     cost_matrix : array-like of shape (n_classes, n_classes), default=None
         ``cost_matrix[i, j]`` is the cost of predicting ``classes_[j]`` when the
-        truth is ``classes_[i]``. When given, predictions minimise the expected cost
-        under ``predict_proba`` and ``scoring`` must be ``None``.
+        truth is ``classes_[i]``: finite numbers, NaN and infinity are an error.
+        Negative entries are allowed and are gains (e.g. the profit of a caught
+        fraud); only the differences within a row change the decisions, so adding a
+        constant to a row changes ``best_score_`` but no prediction. When given,
+        predictions minimise the expected cost under ``predict_proba`` and
+        ``scoring`` must be ``None``.
     pos_label : int, str or None, default=None
         Binary only: the class whose score is thresholded. ``None``: the scorer's
         ``pos_label`` when it sets one, else ``classes_[1]``.
@@ -218,7 +232,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         a maximum of 1.
     best_score_ : float
         Mean over the folds of the score at the chosen rule (minus the mean cost
-        with a ``cost_matrix``).
+        with a ``cost_matrix``, positive when gains outweigh costs).
     cv_results_ : dict or None
         With ``store_cv_results=True``. Binary: ``"thresholds"``, per-fold
         ``"scores"`` (n_folds, n_thresholds), ``"mean_score"``, ``"std_score"``,
@@ -329,12 +343,23 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             Class labels, binary or multiclass, of any type.
         **params : dict
             With metadata routing enabled, metadata such as ``sample_weight`` routed
-            to the estimator's ``fit``, the splitter and the scorer.
+            to the estimator's ``fit``, the splitter and the scorer. The scorer's
+            ``sample_weight`` must be finite, non-negative and not all zero.
 
         Returns
         -------
         self : ThresholdTunedClassifier
             The fitted meta-estimator.
+
+        Raises
+        ------
+        ValueError
+            Before anything is fitted: for ``thresholds`` that are empty or not
+            finite, or not ``"auto"`` with a multiclass target or a ``cost_matrix``;
+            for a ``cost_matrix`` of the wrong shape or with NaN or infinite entries;
+            for a negative, NaN or all-zero ``sample_weight`` of the scorer. After the
+            out-of-fold predictions: when the estimator's scores are NaN or infinite,
+            or the same for every sample.
         """
         raise_for_params(params, self, "fit")
         check_labels(y, allow_column=True)
@@ -349,6 +374,16 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 "cost_matrix and scoring are exclusive: the cost matrix defines the "
                 "decision; leave scoring=None."
             )
+        thresholds = check_thresholds(self.thresholds)
+        if (cost is not None or not binary) and not isinstance(thresholds, str):
+            tuned = ("the minimum expected cost of cost_matrix" if cost is not None else
+                     f"per-class weights for the {n_classes} classes (max_candidates sets "
+                     "their candidates)")
+            raise ValueError(
+                f"thresholds={self.thresholds!r:.80} sets the candidates of a binary "
+                f"decision threshold, but this fit tunes {tuned}, not a threshold; leave "
+                "thresholds='auto'."
+            )
         scorer = None
         if cost is None:
             scorer = resolve_scorer(self.scoring, "f1" if binary else "f1_macro")
@@ -356,8 +391,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self.response_method_ = response_method
         routed = process_routing(self, "fit", **params)
         score_weights = routed.scorer.score.get("sample_weight")
-        weights = (np.ones(len(y)) if score_weights is None
-                   else np.asarray(score_weights, dtype=np.float64))
+        weights = check_sample_weight(score_weights, y, ensure_non_negative=True)
 
         self.estimator_, folds, responses = self._out_of_fold(
             X, y, y_enc, response_method, routed)
@@ -368,7 +402,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         if cost is not None:
             self._fit_cost(y_enc, responses, weights, folds, cost, results)
         elif binary:
-            self._fit_binary(y_enc, responses, weights, folds, scorer, results)
+            self._fit_binary(y_enc, responses, weights, folds, scorer, thresholds, results)
         else:
             self._fit_multiclass(y_enc, responses, weights, folds, scorer, results)
         self.cv_results_ = results if self.store_cv_results else None
@@ -383,11 +417,24 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     def _check_cost_matrix(self, n_classes):
         if self.cost_matrix is None:
             return None
-        cost = np.asarray(self.cost_matrix, dtype=np.float64)
-        if cost.shape != (n_classes, n_classes) or not np.all(np.isfinite(cost)):
+        try:
+            cost = np.asarray(self.cost_matrix, dtype=np.float64)
+        except (TypeError, ValueError):
             raise ValueError(
-                f"cost_matrix must be a finite ({n_classes}, {n_classes}) array (rows: true "
-                f"class, columns: predicted class, in classes_ order), got shape {cost.shape}."
+                f"cost_matrix must hold numbers (the cost of each prediction), got "
+                f"{self.cost_matrix!r:.80}."
+            ) from None
+        if cost.shape != (n_classes, n_classes):
+            raise ValueError(
+                f"cost_matrix must be a ({n_classes}, {n_classes}) array (rows: true class, "
+                f"columns: predicted class, in classes_ order), got shape {cost.shape}."
+            )
+        if not np.all(np.isfinite(cost)):
+            cells = [tuple(int(i) for i in cell) for cell in np.argwhere(~np.isfinite(cost))]
+            raise ValueError(
+                f"cost_matrix holds NaN or infinite values at {cells[:5]} (row, column): "
+                "every cost must be a finite number (negative numbers are gains); for a "
+                "prediction that must never be made, use a large finite cost."
             )
         return cost
 
@@ -466,18 +513,25 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             estimator = _FoldAverage([model for model, _ in fitted], self.classes_)
         return estimator, folds, responses
 
-    def _fit_binary(self, y_enc, responses, weights, folds, scorer, results):
+    def _fit_binary(self, y_enc, responses, weights, folds, scorer, thresholds, results):
         pos_index = positive_index(self.classes_, self.pos_label, scorer)
         self.pos_label_ = self.classes_[pos_index]
         score = responses[:, pos_index] if responses.ndim == 2 else (
             responses if pos_index == 1 else -responses)
         tested = np.concatenate(folds)
-        candidates = candidate_thresholds(score[tested], self.thresholds)
-        if candidates.shape[0] < 2 or np.ptp(score[tested]) == 0:
+        bad = ~np.isfinite(score[tested])
+        if np.any(bad):
+            raise ValueError(
+                f"The estimator's {self.response_method_} gave NaN or infinite values for "
+                f"{np.count_nonzero(bad)} of {bad.shape[0]} samples: there is no threshold "
+                "to tune on them. Check the estimator and its input (missing values?)."
+            )
+        if np.ptp(score[tested]) == 0:
             raise ValueError(
                 "The estimator gives the same score to every sample: there is no threshold "
                 "to tune. Check the estimator (is it fitted on both classes?)."
             )
+        candidates = candidate_thresholds(score[tested], thresholds)
         confusion_scorer = ConfusionScorer(scorer, self.classes_, pos_index)
         y_pos = (y_enc == pos_index).astype(np.float64)
         if confusion_scorer.kind == "direct" and candidates.shape[0] > self.max_candidates:

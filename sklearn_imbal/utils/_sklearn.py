@@ -80,9 +80,26 @@ def check_method_params(X, params, indices):
         X, params, indices=indices)
 
 
-def check_sample_weight(sample_weight, X):
-    """``sample_weight`` as a float array of ``X``'s length (a scalar or None: constant)."""
-    return _private(sklearn.utils.validation, "_check_sample_weight")(sample_weight, X)
+def check_sample_weight(sample_weight, X, *, ensure_non_negative=False):
+    """``sample_weight`` as a float array of ``X``'s length (a scalar or None: constant).
+
+    NaN, infinite and all-zero weights are an error naming ``sample_weight``; so are negative
+    ones with ``ensure_non_negative=True``, and then a total weight of zero too.
+    """
+    check = _private(sklearn.utils.validation, "_check_sample_weight")
+    try:
+        sample_weight = check(sample_weight, X, ensure_non_negative=ensure_non_negative)
+    except ValueError as exc:
+        if "sample_weight" in str(exc) or "Sample weights" in str(exc):
+            raise
+        # e.g. numpy's "could not convert string to float"
+        raise ValueError(f"sample_weight must be numbers, one per sample: {exc}") from None
+    if ensure_non_negative and not sample_weight.sum() > 0:
+        raise ValueError(
+            "sample_weight is zero for every sample: give at least one sample a positive "
+            "weight."
+        )
+    return sample_weight
 
 
 def scorer_parts(scorer):

@@ -550,3 +550,17 @@ def test_from_predictions_errors(predictions):
         ThresholdCurveDisplay.from_predictions(np.append(y[:-1], "eggs"), score)
     with pytest.raises(ValueError, match="pos_label='eggs' is not one of the classes"):
         ThresholdCurveDisplay.from_predictions(y, score, pos_label="eggs")
+
+
+def test_non_finite_thresholds_and_scores_are_named(predictions):
+    with pytest.raises(ValueError, match="thresholds holds NaN or infinite values"):
+        make_display(thresholds=np.r_[THRESHOLDS[:-1], np.nan]).plot()
+    y, score, _ = predictions
+    for thresholds, match in [([np.nan, 0.5], "NaN or infinite"), ([], "thresholds is empty"),
+                              (1, "must be >= 2")]:
+        with pytest.raises(ValueError, match=match):
+            ThresholdCurveDisplay.from_predictions(y, score, thresholds=thresholds)
+    with pytest.raises(ValueError, match="y_score holds 1 NaN or infinite values"):
+        ThresholdCurveDisplay.from_predictions(y, np.r_[np.nan, score[1:]])
+    with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
+        ThresholdCurveDisplay.from_predictions(y, score, sample_weight=np.r_[-1.0, score[1:]])

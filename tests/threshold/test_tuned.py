@@ -310,7 +310,7 @@ def test_cost_matrix_minimises_expected_cost(multiclass):
     assert tuned.best_score_ < 0
     with pytest.raises(ValueError, match="cost_matrix and scoring are exclusive"):
         ThresholdTunedClassifier(LogisticRegression(), cost_matrix=cost, scoring="f1").fit(X, y)
-    with pytest.raises(ValueError, match=r"cost_matrix must be a finite \(3, 3\)"):
+    with pytest.raises(ValueError, match=r"cost_matrix must be a \(3, 3\) array"):
         ThresholdTunedClassifier(LogisticRegression(), cost_matrix=np.eye(2)).fit(X, y)
 
 
@@ -480,3 +480,127 @@ def test_constant_scores_are_a_clear_error():
     y = np.array([0, 1] * 20)
     with pytest.raises(ValueError, match="same score to every sample"):
         ThresholdTunedClassifier(LogisticRegression(), cv=2).fit(X, y)
+
+
+# --------------------------------------------------------------------------- bad decision rules
+BAD_THRESHOLDS = [
+    pytest.param([np.nan, np.nan], "NaN or infinite", id="all-nan"),
+    pytest.param([0.2, np.nan], "NaN or infinite", id="one-nan"),
+    pytest.param([np.inf, 0.3], "NaN or infinite", id="inf"),
+    pytest.param([], "thresholds is empty", id="empty"),
+    pytest.param([[0.1, 0.2]], "1-D array of numbers", id="2-d"),
+    pytest.param(["low", "high"], "1-D array of numbers", id="strings"),
+]
+
+
+@pytest.mark.parametrize("thresholds, match", BAD_THRESHOLDS)
+def test_bad_thresholds_are_named_before_anything_is_fitted(binary, fit_sizes, thresholds,
+                                                            match):
+    X, y = binary
+    with pytest.raises(ValueError, match=match) as error:
+        ThresholdTunedClassifier(_CountingLR(), thresholds=thresholds).fit(X, y)
+    assert "thresholds" in str(error.value) and "same score" not in str(error.value)
+    assert fit_sizes == []
+    with pytest.raises(ValueError, match=match):
+        threshold_sweep(y, X[:, 0], thresholds=thresholds)
+
+
+@pytest.mark.parametrize("thresholds", [1, True, 0.5])
+def test_sweep_needs_an_int_of_at_least_two_candidates(binary, thresholds):
+    X, y = binary
+    with pytest.raises(ValueError, match="thresholds"):
+        threshold_sweep(y, X[:, 0], thresholds=thresholds)
+
+
+def test_a_single_threshold_is_a_fixed_threshold_scored_by_cv(binary):
+    X, y = binary
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    tuned = ThresholdTunedClassifier(LogisticRegression(), thresholds=[0.3], cv=cv,
+                                     store_cv_results=True).fit(X, y)
+    assert tuned.best_threshold_ == 0.3
+    fold_scores = []
+    for train, test in cv.split(X, y):
+        proba = LogisticRegression().fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+        fold_scores.append(f1_score(y[test], (proba >= 0.3).astype(int)))
+    assert tuned.best_score_ == pytest.approx(np.mean(fold_scores))
+    assert tuned.cv_results_["scores"].shape == (3, 1)
+    proba = tuned.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(tuned.predict(X), (proba >= 0.3).astype(int))
+
+
+@pytest.mark.parametrize("thresholds", [[0.3], [0.3, 0.7], 20])
+def test_thresholds_other_than_auto_are_refused_where_no_threshold_is_tuned(
+        binary, multiclass, fit_sizes, thresholds):
+    X, y = multiclass
+    with pytest.raises(ValueError, match="per-class weights for the 3 classes.*'auto'"):
+        ThresholdTunedClassifier(_CountingLR(), thresholds=thresholds).fit(X, y)
+    X, y = binary
+    with pytest.raises(ValueError, match="minimum expected cost of cost_matrix"):
+        ThresholdTunedClassifier(_CountingLR(), thresholds=thresholds,
+                                 cost_matrix=[[0, 1], [5, 0]]).fit(X, y)
+    assert fit_sizes == []
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_cost_matrix_with_nan_or_inf_says_so(multiclass, fit_sizes, bad):
+    X, y = multiclass
+    cost = np.array([[0.0, 1.0, 1.0], [5.0, 0.0, bad], [20.0, 5.0, 0.0]])
+    with pytest.raises(ValueError, match=r"NaN or infinite values at \[\(1, 2\)\]"):
+        ThresholdTunedClassifier(_CountingLR(), cost_matrix=cost).fit(X, y)
+    with pytest.raises(ValueError, match="cost_matrix must hold numbers"):
+        ThresholdTunedClassifier(_CountingLR(), cost_matrix=[["a", "b"], ["c", "d"]]).fit(X, y)
+    assert fit_sizes == []
+
+
+def test_negative_costs_are_gains(binary):
+    # Policy: a negative cost is a gain. Decisions depend on the differences within a row
+    # only, so gains and the same matrix shifted to non-negative costs decide alike.
+    X, y = binary
+    gains = np.array([[0.0, -1.0], [-2.0, 8.0]])  # a caught positive earns 8, a miss costs 2
+    shift = np.array([[0.0], [8.0]])  # 8 more on the row of the positives
+    assert (-gains + shift).min() == 0
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    with_gains = ThresholdTunedClassifier(LogisticRegression(), cost_matrix=-gains,
+                                          cv=cv).fit(X, y)
+    shifted = ThresholdTunedClassifier(LogisticRegression(), cost_matrix=-gains + shift,
+                                       cv=cv).fit(X, y)
+    np.testing.assert_array_equal(with_gains.predict(X), shifted.predict(X))
+    np.testing.assert_array_equal(with_gains.cost_matrix_, -gains)
+    # best_score_ is the mean gain, the shifted one less the mean shift of the folds.
+    mean_shift = np.mean([shift[y[test], 0].mean() for _, test in cv.split(X, y)])
+    assert with_gains.best_score_ == pytest.approx(shifted.best_score_ + mean_shift)
+    assert with_gains.best_score_ > 0
+
+
+def test_nan_scores_of_the_estimator_are_named(binary):
+    X, y = binary
+    broken = LogisticRegression().fit(X, y)
+    broken.coef_[:, 0] = np.nan
+    with pytest.raises(ValueError, match="predict_proba gave NaN or infinite values for 1500"):
+        ThresholdTunedClassifier(FrozenEstimator(broken)).fit(X, y)
+    with pytest.raises(ValueError, match="y_score holds 3 NaN or infinite values"):
+        threshold_sweep(y[:10], np.r_[np.nan, np.inf, -np.inf, np.linspace(0, 1, 7)])
+
+
+def _bad_weights(kind, n):
+    weights = np.zeros(n) if kind == "zero" else np.ones(n)
+    weights[3] = {"negative": -1.0, "nan": np.nan, "zero": 0.0}[kind]
+    return weights
+
+
+@pytest.mark.parametrize("kind, match", [
+    ("negative", "Negative values in data passed to `sample_weight`"),
+    ("nan", "sample_weight contains NaN"),
+    ("zero", "at least one non-zero"),
+])
+def test_bad_scorer_sample_weight_is_named(binary, kind, match):
+    X, y = binary
+    model = LogisticRegression().fit(X, y)
+    weights = _bad_weights(kind, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorer = get_scorer("f1").set_score_request(sample_weight=True)
+        with pytest.raises(ValueError, match=match):
+            ThresholdTunedClassifier(FrozenEstimator(model), scoring=scorer).fit(
+                X, y, sample_weight=weights)
+    with pytest.raises(ValueError, match=match):
+        threshold_sweep(y, X[:, 0], sample_weight=weights)
