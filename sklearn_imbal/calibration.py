@@ -227,7 +227,8 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             Class labels, of any type.
         sample_weight : array-like of shape (n_samples,), default=None
             Passed to the estimator's ``fit``; the class frequencies ``class_prior_`` and
-            ``"balanced"`` weights are computed with it.
+            ``"balanced"`` weights are computed with it. Finite and non-negative, with a
+            positive total for every class.
         **fit_params : dict
             Passed to the estimator's ``fit``.
 
@@ -235,13 +236,20 @@ class PriorCorrectedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         -------
         self : PriorCorrectedClassifier
             The fitted meta-estimator.
+
+        Raises
+        ------
+        ValueError
+            Before the estimator is fitted, when ``sample_weight`` holds a negative, NaN
+            or infinite value, or is zero everywhere: a class prior cannot come from
+            negative counts. After it, when a class has no sample weight at all.
         """
         check_labels(y, allow_column=True)
         y = column_or_1d(y, warn=True)
         self.classes_, y_enc = encode_classification_target(y, type(self).__name__)
         n_classes = self.classes_.shape[0]
         if sample_weight is not None:
-            sample_weight = check_sample_weight(sample_weight, y)
+            sample_weight = check_sample_weight(sample_weight, y, ensure_non_negative=True)
             fit_params["sample_weight"] = sample_weight
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         fitted_classes = getattr(self.estimator_, "classes_", self.classes_)

@@ -234,3 +234,22 @@ def test_sample_weight_is_passed_and_weighs_the_classes(binary):
                                prior_shift(model.predict_proba(X_test), weights), rtol=1e-10)
     with pytest.raises(ValueError, match="no sample weight"):
         PriorCorrectedClassifier(LogisticRegression()).fit(X, y, sample_weight=y)
+
+
+@pytest.mark.parametrize("bad, match", [
+    (-5.0, "Negative values in data passed to `sample_weight`"),
+    (np.nan, "sample_weight contains NaN"),
+    (np.inf, "sample_weight contains infinity"),
+    ("all zero", "at least one non-zero"),
+])
+def test_bad_sample_weight_is_named_before_the_estimator_is_fitted(binary, bad, match):
+    X, y, _, _ = binary
+    sample_weight = np.ones(len(y))
+    if bad == "all zero":
+        sample_weight[:] = 0.0
+    else:
+        sample_weight[np.flatnonzero(y == 1)[0]] = bad
+    clf = PriorCorrectedClassifier(LogisticRegression(class_weight="balanced"))
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y, sample_weight=sample_weight)
+    assert not hasattr(clf, "estimator_") and not hasattr(clf, "class_prior_")
