@@ -6,6 +6,7 @@ import os
 import re
 import time
 from numbers import Integral, Real
+from urllib.parse import urlsplit
 
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import (
@@ -35,6 +36,10 @@ _FENCED = re.compile(r"```[A-Za-z0-9_-]*[ \t]*\n?(.*?)```", re.DOTALL)
 # Statuses worth retrying, as the openai client itself retries them.
 _RETRY_STATUSES = {408, 409, 429}
 
+# Shortest piece of the key hidden in messages and looked for in generated texts; a
+# shorter key is a placeholder of a server without authentication, not a secret.
+_MIN_SECRET = 8
+
 
 class LLMAugmentationError(RuntimeError):
     """A language model did not supply the texts asked of it.
@@ -57,6 +62,47 @@ class LLMAugmentationError(RuntimeError):
         self.n_needed = n_needed
 
 
+class _HiddenKey:
+    """An API key shown as ``'***'`` by ``repr``, ``str`` and ``format``.
+
+    ``LLMAugmenter.get_params`` returns the key wrapped in it, so that printed
+    parameters and the HTML display of an estimator never show it; two wrappers of
+    the same key are equal, and ``clone`` copies it as any parameter value.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value):
+        self._value = value
+
+    def get_secret_value(self):
+        """Return the key itself."""
+        return self._value
+
+    def __repr__(self):
+        return "'***'"
+
+    def __str__(self):
+        return "***"
+
+    def __format__(self, format_spec):
+        return format("***", format_spec)
+
+    def __eq__(self, other):
+        if not isinstance(other, _HiddenKey):
+            return NotImplemented
+        return self._value == other._value
+
+    def __hash__(self):
+        return hash((_HiddenKey, self._value))
+
+    def __getstate__(self):
+        return self._value
+
+    def __setstate__(self, state):
+        self._value = state
+
+
 class LLMAugmenter(AugmenterParams):
     """Generate texts of a class with a chat model, from a few real examples.
 
@@ -69,10 +115,12 @@ class LLMAugmenter(AugmenterParams):
     The reply is parsed with ``json.loads`` only, never evaluated (text that looks
     like code stays text); when the whole reply is not JSON, the content of its first
     Markdown code fence (three backticks, optionally followed by ``json``) is. A
-    reply that is not a JSON list of strings is malformed. Each text is stripped of
-    surrounding whitespace and dropped when it is empty, longer than ``max_length``
-    characters, or an exact duplicate of a real text or of a text generated before;
-    ``stats_`` counts the drops.
+    reply that is not a JSON list of strings (or whose body is not UTF-8 JSON) is
+    malformed. Each text is stripped of surrounding whitespace and dropped when it
+    is empty, longer than ``max_length`` characters, holds a lone surrogate (from a
+    JSON escape such as ``"\\ud800"``: no tokenizer can encode it), holds the API key
+    or a piece of it (a server echoing the request), or is an exact duplicate of a
+    real text or of a text generated before; ``stats_`` counts the drops.
 
     A failed attempt (HTTP 408, 409, 429 or 5xx, a timeout, a connection error, a
     malformed reply) is retried after ``backoff * 2 ** k`` seconds, ``k`` being the
@@ -84,9 +132,15 @@ class LLMAugmenter(AugmenterParams):
 
     The key is ``api_key`` or, when it is None, the ``OPENAI_API_KEY`` environment
     variable (servers without authentication accept any non-empty string). It is
-    sent as a Bearer header, shown as ``'***'`` in the repr and removed from the
-    messages of the errors raised here. Prefer the environment variable: a key
-    passed as ``api_key`` is stored on the object, hence in its pickles.
+    sent as a Bearer header and shown nowhere: ``get_params`` returns it wrapped in
+    an object shown as ``'***'`` (so the repr, printed parameters and the HTML
+    display of a pipeline hide it, while ``clone`` and ``GridSearchCV`` carry it);
+    the key and every piece of it of 8 or more characters are removed from the
+    messages of the errors raised here and of the log, and the errors raised here
+    do not chain the client's exceptions, which hold the request's headers. A key
+    shorter than 8 characters is taken for a placeholder, not searched for. Prefer
+    the environment variable: a key passed as ``api_key`` is stored on the object,
+    hence in its pickles.
 
     Parameters
     ----------
@@ -94,11 +148,13 @@ class LLMAugmenter(AugmenterParams):
         Model name as the server knows it, e.g. ``"gpt-4o-mini"`` or
         ``"Qwen/Qwen2.5-7B-Instruct"``.
     base_url : str or None, default=None
-        Base URL of the API, ending in ``/v1`` for most servers, e.g.
-        ``"http://localhost:8000/v1"`` (vLLM), ``"http://localhost:11434/v1"``
-        (Ollama). None uses the client's default (``OPENAI_BASE_URL`` or OpenAI).
+        Base URL of the API, an ``http://`` or ``https://`` URL ending in ``/v1``
+        for most servers, e.g. ``"http://localhost:8000/v1"`` (vLLM),
+        ``"http://localhost:11434/v1"`` (Ollama). None uses the client's default
+        (``OPENAI_BASE_URL`` or OpenAI).
     api_key : str or None, default=None
-        API key; None reads ``OPENAI_API_KEY``.
+        API key; None reads ``OPENAI_API_KEY``. ``get_params`` returns it wrapped
+        (see above), which ``api_key`` accepts too.
     n_shots : int, default=5
         Real texts shown in each request (fewer when the class has fewer).
     n_per_request : int, default=10
@@ -127,7 +183,8 @@ class LLMAugmenter(AugmenterParams):
     stats_ : dict
         Counts of the last ``generate`` call: ``requests`` (sent), ``retries``,
         ``parsed`` (strings read from valid replies), ``dropped_empty``,
-        ``dropped_too_long``, ``dropped_duplicate`` and ``malformed_replies``.
+        ``dropped_too_long``, ``dropped_lone_surrogate``, ``dropped_api_key``,
+        ``dropped_duplicate`` and ``malformed_replies``.
 
     See Also
     --------
@@ -152,7 +209,7 @@ class LLMAugmenter(AugmenterParams):
     _parameter_constraints = {
         "model": [str],
         "base_url": [str, None],
-        "api_key": [str, None],
+        "api_key": [str, _HiddenKey, None],
         "n_shots": [Interval(Integral, 1, None, closed="left")],
         "n_per_request": [Interval(Integral, 1, None, closed="left")],
         "temperature": [Interval(Real, 0, 2, closed="both")],
@@ -196,8 +253,20 @@ class LLMAugmenter(AugmenterParams):
         self.instructions = instructions
         self.random_state = random_state
 
+    def get_params(self, deep=True):
+        """Get the parameters of this augmenter, a str ``api_key`` wrapped.
+
+        As ``AugmenterParams.get_params``, but the key comes wrapped in an object
+        shown as ``'***'``, which ``clone``, ``set_params`` and
+        ``LLMAugmenter(api_key=...)`` accept in its place.
+        """
+        params = super().get_params(deep=deep)
+        if isinstance(params["api_key"], str):
+            params["api_key"] = _HiddenKey(params["api_key"])
+        return params
+
     def _validate_params(self):
-        if self.api_key is not None and not isinstance(self.api_key, str):
+        if self.api_key is not None and not isinstance(self.api_key, (str, _HiddenKey)):
             # sklearn's message would print the value, which may hold the key.
             raise InvalidParameterError(
                 f"The 'api_key' parameter of {type(self).__name__} must be an instance of "
@@ -226,6 +295,9 @@ class LLMAugmenter(AugmenterParams):
 
         Raises
         ------
+        ValueError
+            When ``base_url`` (or ``OPENAI_BASE_URL``) is not an ``http://`` or
+            ``https://`` URL with a host, or there is no API key; nothing is sent.
         LLMAugmentationError
             When the server keeps failing, the request cap is reached before ``n``
             usable texts arrive, or the server rejects the request.
@@ -241,16 +313,30 @@ class LLMAugmenter(AugmenterParams):
                 "parsed",
                 "dropped_empty",
                 "dropped_too_long",
+                "dropped_lone_surrogate",
+                "dropped_api_key",
                 "dropped_duplicate",
                 "malformed_replies",
             ],
             0,
         )
+        if self.base_url is not None:
+            _check_base_url(self.base_url, f"{type(self).__name__}'s base_url")
+        elif os.environ.get("OPENAI_BASE_URL") is not None:
+            _check_base_url(
+                os.environ["OPENAI_BASE_URL"],
+                "The OPENAI_BASE_URL environment variable (read as base_url is None)",
+            )
         if n == 0:
             return []
         rng = check_random_state(self.random_state if random_state is None else random_state)
-        key = self.api_key if self.api_key is not None else os.environ.get("OPENAI_API_KEY")
-        if not key:
+        # Held wrapped, so that no frame of ours shows the key among its locals.
+        key = self.api_key
+        if key is None:
+            key = os.environ.get("OPENAI_API_KEY")
+        if not isinstance(key, _HiddenKey):
+            key = _HiddenKey(key)
+        if not key.get_secret_value():
             raise ValueError(
                 f"{type(self).__name__} has no API key: pass api_key or set the "
                 "OPENAI_API_KEY environment variable (servers without authentication, "
@@ -258,19 +344,28 @@ class LLMAugmenter(AugmenterParams):
             )
         redact = _Redactor(key)
         openai = import_openai()
-        try:
-            client = openai.OpenAI(
-                api_key=key, base_url=self.base_url, max_retries=0, timeout=self.timeout
-            )
-        except openai.OpenAIError as exc:
+        client, failure = self._client(openai, key, redact)
+        if client is None:  # raised here, not in the except clause: no __context__ to leak
             raise LLMAugmentationError(
-                f"{type(self).__name__} could not create the OpenAI client: {redact(exc)}",
+                f"{type(self).__name__} could not create the OpenAI client: {failure}",
                 n_needed=n,
-            ) from None
+            )
         try:
             return self._generate(client, openai, texts, n, label, rng, redact)
         finally:
             client.close()
+
+    def _client(self, openai, key, redact):
+        try:
+            client = openai.OpenAI(
+                api_key=key.get_secret_value(),
+                base_url=self.base_url,
+                max_retries=0,
+                timeout=self.timeout,
+            )
+        except openai.OpenAIError as exc:
+            return None, redact(exc)
+        return client, None
 
     def _generate(self, client, openai, texts, n, label, rng, redact):
         stats = self.stats_
@@ -295,34 +390,14 @@ class LLMAugmenter(AugmenterParams):
             n_ask = min(self.n_per_request, n - len(generated))
             messages = self._messages(texts, n_ask, label, rng)
             stats["requests"] += 1
-            try:
-                completion = client.chat.completions.create(
-                    model=self.model, messages=messages, temperature=self.temperature
-                )
-                replies = _parse_reply(_content(completion))
-            except (openai.APITimeoutError, openai.APIConnectionError) as exc:
-                failure = redact(f"{type(exc).__name__}: {exc}")
-            except openai.APIStatusError as exc:
-                failure = redact(f"HTTP {exc.status_code}: {exc}")
-                if exc.status_code not in _RETRY_STATUSES and exc.status_code < 500:
-                    raise self._error(
-                        label, generated, n, f"the server refused the request ({failure})"
-                    ) from None
-            except openai.APIResponseValidationError as exc:
-                stats["malformed_replies"] += 1
-                failure = redact(f"malformed reply: {exc}")
-            except _MalformedReply as exc:
-                stats["malformed_replies"] += 1
-                failure = redact(f"malformed reply: {exc}")
-            except openai.OpenAIError as exc:
-                raise self._error(
-                    label, generated, n, redact(f"{type(exc).__name__}: {exc}")
-                ) from None
-            else:
+            replies, failure, fatal = self._ask(client, openai, messages, redact)
+            if fatal is not None:
+                raise self._error(label, generated, n, fatal)
+            if failure is None:
                 failures = 0
                 last_failure = None
                 stats["parsed"] += len(replies)
-                generated += self._clean(replies, seen)[: n - len(generated)]
+                generated += self._clean(replies, seen, redact)[: n - len(generated)]
                 continue
             failures += 1
             last_failure = failure
@@ -335,6 +410,37 @@ class LLMAugmenter(AugmenterParams):
                     f"last failure: {failure}",
                 )
         return generated
+
+    def _ask(self, client, openai, messages, redact):
+        """Send one request: ``(replies, None, None)``, ``(None, failure, None)`` to
+        retry, or ``(None, None, reason)`` to give up.
+
+        The outcome is returned, never raised from an ``except`` clause, so that no
+        error of ours holds the client's exception (and the request's headers) as
+        ``__context__``.
+        """
+        try:
+            completion = client.chat.completions.create(
+                model=self.model, messages=messages, temperature=self.temperature
+            )
+            return _parse_reply(_content(completion), redact), None, None
+        except (openai.APITimeoutError, openai.APIConnectionError) as exc:
+            return None, redact(f"{type(exc).__name__}: {exc}"), None
+        except openai.APIStatusError as exc:
+            failure = redact(f"HTTP {exc.status_code}: {exc}")
+            if exc.status_code in _RETRY_STATUSES or exc.status_code >= 500:
+                return None, failure, None
+            return None, None, f"the server refused the request ({failure})"
+        except UnicodeDecodeError as exc:  # the client decodes the body as UTF-8 JSON
+            failure = f"the body is not UTF-8 ({exc.reason} at byte {exc.start})"
+        except json.JSONDecodeError as exc:
+            failure = f"the body is not JSON ({exc.msg} at character {exc.pos})"
+        except (openai.APIResponseValidationError, _MalformedReply) as exc:
+            failure = redact(exc)
+        except openai.OpenAIError as exc:
+            return None, None, redact(f"{type(exc).__name__}: {exc}")
+        self.stats_["malformed_replies"] += 1
+        return None, f"malformed reply: {failure}", None
 
     def _messages(self, texts, n_ask, label, rng):
         n_shots = min(self.n_shots, len(texts))
@@ -351,7 +457,7 @@ class LLMAugmenter(AugmenterParams):
         )
         return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
-    def _clean(self, replies, seen):
+    def _clean(self, replies, seen, redact):
         stats = self.stats_
         kept = []
         for text in replies:
@@ -360,6 +466,10 @@ class LLMAugmenter(AugmenterParams):
                 stats["dropped_empty"] += 1
             elif len(text) > self.max_length:
                 stats["dropped_too_long"] += 1
+            elif _has_lone_surrogate(text):  # not encodable: tokenizers fail on it
+                stats["dropped_lone_surrogate"] += 1
+            elif redact.finds(text):  # the server echoed the key
+                stats["dropped_api_key"] += 1
             elif text in seen:
                 stats["dropped_duplicate"] += 1
             else:
@@ -382,13 +492,39 @@ class _MalformedReply(ValueError):
 
 
 class _Redactor:
-    """Replace a secret by ``'***'`` in a message."""
+    """Replace the key, and every piece of it of ``_MIN_SECRET`` or more
+    characters, by ``'***'`` in a message.
 
-    def __init__(self, secret):
-        self.secret = secret
+    A piece of the key is as secret as the key: a message cut in the middle of the
+    key, or a server echoing part of it, must not show it. A key shorter than
+    ``_MIN_SECRET`` characters is taken for a placeholder and left alone.
+    """
+
+    def __init__(self, key):
+        key = key.get_secret_value()
+        size = _MIN_SECRET
+        self._pieces = {key[i:i + size] for i in range(len(key) - size + 1)}
+
+    def _hits(self, text):
+        size = _MIN_SECRET
+        return [i for i in range(len(text) - size + 1) if text[i:i + size] in self._pieces]
+
+    def finds(self, text):
+        """Whether ``text`` holds a piece of the key."""
+        return bool(self._pieces) and bool(self._hits(text))
 
     def __call__(self, message):
-        return str(message).replace(self.secret, "***")
+        message = str(message)
+        hidden = [False] * len(message)
+        for start in self._hits(message):
+            hidden[start:start + _MIN_SECRET] = [True] * _MIN_SECRET
+        parts = []
+        for i, char in enumerate(message):
+            if not hidden[i]:
+                parts.append(char)
+            elif i == 0 or not hidden[i - 1]:
+                parts.append("***")
+        return "".join(parts)
 
 
 def import_openai():
@@ -412,7 +548,7 @@ def _content(completion):
     return content
 
 
-def _parse_reply(content):
+def _parse_reply(content, redact):
     """The strings of a reply that is a JSON list of strings, maybe in a code fence.
 
     Only ``json.loads`` reads the reply: nothing in it is ever evaluated.
@@ -422,18 +558,56 @@ def _parse_reply(content):
     except json.JSONDecodeError:
         fenced = _FENCED.search(content)
         if fenced is None:
-            raise _MalformedReply(f"not JSON: {_preview(content)}") from None
+            raise _MalformedReply(f"not JSON: {_preview(content, redact)}") from None
         try:
             value = json.loads(fenced.group(1))
         except json.JSONDecodeError:
-            raise _MalformedReply(f"not JSON in the code fence: {_preview(content)}") from None
+            raise _MalformedReply(
+                f"not JSON in the code fence: {_preview(content, redact)}"
+            ) from None
     if not isinstance(value, list):
-        raise _MalformedReply(f"a JSON {type(value).__name__}, not a list: {_preview(content)}")
+        raise _MalformedReply(
+            f"a JSON {type(value).__name__}, not a list: {_preview(content, redact)}"
+        )
     if not all(isinstance(item, str) for item in value):
-        raise _MalformedReply(f"a JSON list holding non-strings: {_preview(content)}")
+        raise _MalformedReply(f"a JSON list holding non-strings: {_preview(content, redact)}")
     return value
 
 
-def _preview(content, size=80):
-    content = " ".join(content.split())
+def _preview(content, redact, size=80):
+    # The key goes before the cut: a key astride it would leave a piece of itself.
+    content = " ".join(redact(content).split())
     return repr(content if len(content) <= size else content[:size] + "...")
+
+
+def _has_lone_surrogate(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _check_base_url(url, name):
+    """Raise a ValueError unless ``url`` is an http(s) URL with a host.
+
+    The message names the problem, never the URL, which may hold credentials.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # raises on a port that is not a number in range
+    except ValueError:
+        problem = "is not a valid URL"
+    else:
+        if url != url.strip():
+            problem = "starts or ends with whitespace"
+        elif parts.scheme.lower() not in ("http", "https"):
+            problem = f"has the scheme {parts.scheme!r}" if parts.scheme else "has no scheme"
+        elif not parts.hostname:
+            problem = "has no host"
+        else:
+            return
+    raise ValueError(
+        f"{name} must be an http:// or https:// URL with a host, e.g. "
+        f"'http://localhost:8000/v1'; the one given {problem}."
+    )

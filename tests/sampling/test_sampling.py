@@ -91,6 +91,8 @@ def test_llm_generate_sends_few_shot_prompt_and_parses_reply(llm_server):
         "parsed": 2,
         "dropped_empty": 0,
         "dropped_too_long": 0,
+        "dropped_lone_surrogate": 0,
+        "dropped_api_key": 0,
         "dropped_duplicate": 0,
         "malformed_replies": 0,
     }
@@ -308,7 +310,7 @@ def test_llm_get_params_and_clone():
     copy = clone(augmenter)
     assert copy is not augmenter
     assert copy.get_params() == augmenter.get_params()
-    assert copy.api_key == API_KEY
+    assert copy.api_key.get_secret_value() == API_KEY  # wrapped by get_params
     assert repr(copy) == f"LLMAugmenter(model='{MODEL}', api_key='***', n_shots=2, random_state=3)"
     with pytest.raises(ValueError, match="Invalid parameter 'shots'"):
         copy.set_params(shots=3)
