@@ -2,6 +2,7 @@
 
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,10 @@ TABLE_COLUMNS = {
     "minority_f1": "min. F1", "auroc": "AUROC", "average_precision": "AP", "mcc": "MCC",
     "brier_score": "Brier", "fit_time": "fit s",
 }
+
+# What from_json needs of a saved comparison (to_dict writes these and more).
+_SAVED_KEYS = ("fold_scores", "labels", "skipped", "rank_by", "y", "folds", "oof_proba",
+               "oof_pred", "info")
 
 
 def clean(value):
@@ -292,22 +297,104 @@ class ComparisonResult:
 
     @classmethod
     def from_dict(cls, data):
-        """Rebuild a result from :meth:`to_dict` output."""
-        restore = {t: [{k: (np.nan if v is None else v) for k, v in fold.items()}
-                       for fold in folds] for t, folds in data["fold_scores"].items()}
-        return cls(
-            fold_scores=restore, labels=data["labels"], skipped=data["skipped"],
-            rank_by=data["rank_by"], y=data["y"], folds=data["folds"],
-            oof_proba=data["oof_proba"], oof_pred=data["oof_pred"], info=data["info"],
-        )
+        """Rebuild a result from :meth:`to_dict` output.
+
+        Raises
+        ------
+        ValueError
+            When ``data`` is not a dict as :meth:`to_dict` returns it.
+        """
+        return cls._from_data(data, "data")
+
+    @classmethod
+    def _from_data(cls, data, where):
+        if not isinstance(data, dict):
+            raise ValueError(f"{where} holds a {type(data).__name__}, not the dict "
+                             "ComparisonResult.to_dict returns; pass a saved results.json.")
+        missing = [key for key in _SAVED_KEYS if key not in data]
+        if missing:
+            raise ValueError(f"{where} is not a saved comparison: it misses {missing}; pass "
+                             "a results.json written by ComparisonResult.save or to_json.")
+        try:
+            restore = {t: [{k: (np.nan if v is None else v) for k, v in fold.items()}
+                           for fold in folds] for t, folds in data["fold_scores"].items()}
+            result = cls(
+                fold_scores=restore, labels=data["labels"], skipped=data["skipped"],
+                rank_by=data["rank_by"], y=data["y"], folds=data["folds"],
+                oof_proba=data["oof_proba"], oof_pred=data["oof_pred"], info=data["info"],
+            )
+            result.to_dict()  # every technique's summary, label and ranking readable
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{where} is not a valid saved comparison ({type(exc).__name__}: "
+                             f"{exc}); pass a results.json written by ComparisonResult.save "
+                             "or to_json, unedited.") from None
+        return result
 
     @classmethod
     def from_json(cls, source):
-        """Rebuild a result from JSON text or the path of a ``results.json`` file."""
-        text = str(source)
-        if not text.lstrip().startswith("{"):
-            text = Path(source).read_text(encoding="utf-8")
-        return cls.from_dict(json.loads(text))
+        """Rebuild a result from JSON text or the path of a ``results.json`` file.
+
+        Parameters
+        ----------
+        source : str or path-like
+            The path of a file written by :meth:`save` (``results.json``) or
+            ``to_json(path)``, or the JSON text :meth:`to_json` returns. A path-like
+            object is always read as a file. A string is read as JSON text when it
+            starts with ``{`` (after white space) and names no existing file, so a file
+            whose name starts with ``{`` is still read as a file.
+
+        Returns
+        -------
+        result : ComparisonResult
+            The rebuilt result.
+
+        Raises
+        ------
+        FileNotFoundError
+            When the file does not exist.
+        ValueError
+            When the file or text is not valid JSON (truncated, malformed, not UTF-8)
+            or not a saved comparison; the message names the file.
+        """
+        text = os.fspath(source)
+        if isinstance(text, bytes):
+            raise TypeError("from_json: source is bytes; pass the path as a str or Path, or "
+                            "the JSON text as a str.")
+        is_text = (isinstance(source, str) and text.lstrip().startswith("{")
+                   and not os.path.isfile(text))
+        if is_text:
+            where = "the JSON text passed to from_json"
+        else:
+            where = repr(text)
+            try:
+                text = Path(text).read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise FileNotFoundError(f"from_json: no such file {where}; pass the path of "
+                                        "a results.json written by save, or its text.") from None
+            except IsADirectoryError:
+                raise IsADirectoryError(f"from_json: {where} is a folder; pass the "
+                                        "results.json file in it.") from None
+            except UnicodeDecodeError as exc:
+                raise ValueError(f"from_json: {where} is not UTF-8 text ({exc.reason} at "
+                                 f"byte {exc.start}): not a results.json written by save."
+                                 ) from None
+            where = f"the file {where}"
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problem = f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+            if is_text:
+                shown = source.strip()
+                shown = repr(shown if len(shown) <= 60 else shown[:57] + "...")
+                raise ValueError(f"from_json: source {shown} names no file and is not valid "
+                                 f"JSON text ({problem}); pass the path of a results.json "
+                                 "written by save, or the text to_json returned.") from None
+            raise ValueError(f"from_json: {where} is not valid JSON ({problem}; truncated "
+                             "or edited?); save the comparison again.") from None
+        except RecursionError:
+            raise ValueError(f"from_json: {where} is nested too deeply to be a saved "
+                             "comparison.") from None
+        return cls._from_data(data, where)
 
     # -------------------------------------------------------------- plots
     def _minority_column(self):

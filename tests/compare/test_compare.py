@@ -394,3 +394,46 @@ def test_save_checks_the_folder_before_writing(small_result, tmp_path):
     with pytest.raises(PermissionError, match="folder='/proc/out' cannot be written"):
         small_result.save("/proc/out")  # read-only, even for root
     assert target.read_text() == "x"
+
+
+def test_from_json_reads_a_path_starting_with_a_brace(small_result, tmp_path, monkeypatch):
+    """A string starting with '{' is JSON text only when it names no file."""
+    monkeypatch.chdir(tmp_path)
+    small_result.save("{run 1}")
+    again = ComparisonResult.from_json("{run 1}/results.json")
+    assert again.ranking == small_result.ranking
+    assert ComparisonResult.from_json(small_result.to_json()).ranking == small_result.ranking
+
+
+@pytest.mark.parametrize("content, error, match", [
+    (None, FileNotFoundError, "no such file '.*r.json'"),
+    ("truncated", ValueError, r"the file '.*r.json' is not valid JSON \(.* at line \d+"),
+    (b"{\"y\": \"d\xe9j\xe0\"}", ValueError, "'.*r.json' is not UTF-8 text"),
+    ("[1, 2]", ValueError, "the file '.*r.json' holds a list, not the dict"),
+    ('{"y": [0, 1]}', ValueError, r"'.*r.json' is not a saved comparison: it misses \['fold"),
+    ("[" * 100_000, ValueError, "'.*r.json' is nested too deeply"),
+    ("edited", ValueError, r"'.*r.json' is not a valid saved comparison \(AttributeError"),
+])
+def test_from_json_bad_files_name_the_file(small_result, tmp_path, content, error, match):
+    path = tmp_path / "r.json"
+    if content == "truncated":
+        content = small_result.to_json()[:500]
+    elif content == "edited":
+        data = small_result.to_dict()
+        data["fold_scores"] = [data["fold_scores"]]
+        content = json.dumps(data)
+    if content is not None:
+        (path.write_bytes if isinstance(content, bytes) else path.write_text)(content)
+    for source in (path, str(path)):
+        with pytest.raises(error, match=match):
+            ComparisonResult.from_json(source)
+
+
+def test_from_json_bad_text_and_folder(tmp_path):
+    with pytest.raises(ValueError, match=r"source '\{oops' names no file and is not valid "
+                                         "JSON text"):
+        ComparisonResult.from_json("{oops")
+    with pytest.raises(IsADirectoryError, match="is a folder; pass the results.json"):
+        ComparisonResult.from_json(tmp_path)
+    with pytest.raises(ValueError, match="data holds a list"):
+        ComparisonResult.from_dict([])
