@@ -149,6 +149,30 @@ def test_output_overwrite_and_rerun(churn_csv, tmp_path, capsys):
     assert "Wrote " in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("value", ["inf", "-inf"])
+def test_infinite_feature_is_one_line_naming_the_column(value, tmp_path, capsys):
+    frame = _churn_frame(60)
+    frame["income"] = frame["income"].astype(object)
+    frame.loc[[3, 7], "income"] = value
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    assert main(_fast_compare(tmp_path / "data.csv", tmp_path / "out")) == 2
+    _one_line_error(capsys, "Column 'income' holds 2 infinite values (inf or -inf")
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_and_empty_features(tmp_path, capsys):
+    """Missing cells are imputed; an empty column (a trailing comma) is left out, said
+    in a note."""
+    frame = _churn_frame(60)
+    frame.loc[::7, "income"] = np.nan
+    frame["Unnamed"] = np.nan
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    assert main(_fast_compare(tmp_path / "data.csv", tmp_path / "out")) == 0
+    captured = capsys.readouterr()
+    assert "Note: column 'Unnamed' left out: no values" in captured.out
+    assert "class weights (balanced)" in captured.out and captured.err == ""
+
+
 def _write(path, content):
     path.write_bytes(content)
     return str(path)

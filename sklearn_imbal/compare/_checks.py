@@ -105,6 +105,36 @@ def tabular_frame(X):
     return X, numeric, categorical
 
 
+def _rows(positions):
+    shown = ", ".join(str(i) for i in positions[:5])
+    return shown + (", ..." if len(positions) > 5 else "")
+
+
+def check_feature_values(X, numeric, categorical):
+    """The columns to learn from, of a :func:`tabular_frame`: ``(numeric, categorical, empty)``.
+
+    An infinite number is a ``DataError`` naming its column (every technique would fail
+    on it); a missing value is imputed by the pipelines, but a column with no value at
+    all teaches nothing and is left out (``empty``).
+    """
+    for column in numeric:
+        values = X[column].to_numpy(dtype=float, na_value=np.nan)
+        infinite = np.flatnonzero(np.isinf(values))
+        if len(infinite):
+            raise DataError(
+                f"Column {column!r} holds {len(infinite)} infinite value"
+                f"{'s' if len(infinite) > 1 else ''} (inf or -inf; rows {_rows(infinite)}, "
+                "counted from 0): replace them with finite numbers, or leave those cells "
+                "empty (a missing number is imputed with the column's median)."
+            )
+    empty = [c for c in X.columns if X[c].isna().all()]
+    if len(empty) == X.shape[1]:
+        raise DataError(f"Every feature column is empty ({', '.join(map(repr, empty))} hold "
+                        "no values); give columns with values.")
+    return ([c for c in numeric if c not in empty], [c for c in categorical if c not in empty],
+            empty)
+
+
 def as_text_column(X):
     """Texts (list, 1-D array, Series, one-column frame or ``(n, 1)`` array) as the
     ``(n, 1)`` object array that every technique's pipeline reads."""

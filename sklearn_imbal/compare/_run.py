@@ -15,7 +15,15 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from ..metrics import imbalanced_scores
 from ..utils._sklearn import safe_indexing
 from ..utils._validation import minority_label, python_scalar
-from ._checks import RANK_METRICS, DataError, check_target, check_texts, detect_kind, tabular_frame
+from ._checks import (
+    RANK_METRICS,
+    DataError,
+    check_feature_values,
+    check_target,
+    check_texts,
+    detect_kind,
+    tabular_frame,
+)
 from ._result import ComparisonResult, clean, mean_sd
 from ._techniques import (
     REGISTRY,
@@ -107,7 +115,10 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
     ----------
     X : list of str, array-like or DataFrame
         Texts (a list, 1-D array, Series or one text column), or tabular features (a
-        DataFrame with numeric and categorical columns, or a numeric array).
+        DataFrame with numeric and categorical columns, or a numeric array). Missing
+        feature values are imputed in every training fold (median of a numeric
+        column, most frequent value of a categorical one); a column with no value at
+        all is left out, with a note in ``info["notes"]``.
     y : array-like of shape (n_samples,)
         Class labels (binary or multiclass, any type); every class needs at least
         ``cv`` examples.
@@ -155,7 +166,8 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
     ------
     DataError
         The data cannot be compared: one class, a class with fewer than ``cv``
-        examples, empty or missing texts, no features. The message names the fix.
+        examples, empty or missing texts, no features, an infinite number in a
+        feature column. The message names the fix (and the column).
 
     Examples
     --------
@@ -228,9 +240,14 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
         info["model"] = str(model_path) if model_path is not None else "all-MiniLM-L6-v2"
     else:
         X, numeric, categorical = tabular_frame(X)
+        numeric, categorical, empty = check_feature_values(X, numeric, categorical)
         columns = (numeric, categorical)
         info["model"] = "LogisticRegression"
         info["columns"] = {"numeric": numeric, "categorical": categorical}
+        if empty:
+            info["notes"].append(
+                f"column{'s' if len(empty) > 1 else ''} {', '.join(map(repr, empty))} left "
+                "out: no values (every cell is empty)")
         for column in categorical:
             n_values = X[column].nunique()
             if n_values > max(20, len(X) // 2):

@@ -437,3 +437,41 @@ def test_from_json_bad_text_and_folder(tmp_path):
         ComparisonResult.from_json(tmp_path)
     with pytest.raises(ValueError, match="data holds a list"):
         ComparisonResult.from_dict([])
+
+
+@pytest.mark.parametrize("value", [np.inf, -np.inf])
+def test_infinite_feature_names_the_column(value):
+    rng = np.random.RandomState(0)
+    frame = pd.DataFrame({"amount": rng.normal(size=40), "channel": ["web", "shop"] * 20})
+    frame.loc[[3, 7], "amount"] = value
+    y = [0, 1] * 20
+    with pytest.raises(DataError, match=r"Column 'amount' holds 2 infinite values \(inf or "
+                                        r"-inf; rows 3, 7, counted from 0\)"):
+        compare_techniques(frame, y, cv=2, progress=False, techniques=[])
+    with pytest.raises(DataError, match="Column 'x1' holds 2 infinite values"):
+        compare_techniques(frame[["channel", "amount"]].assign(channel=0.5).to_numpy(), y,
+                           cv=2, progress=False, techniques=[])
+
+
+def test_empty_feature_column_is_left_out_with_a_note():
+    """Missing values are imputed; a column with none at all (a CSV's trailing comma)
+    teaches nothing and is left out, with a note, also from the deployed estimator."""
+    rng = np.random.RandomState(0)
+    n = 120
+    frame = pd.DataFrame({"amount": rng.normal(size=n), "empty": np.nan,
+                          "none": pd.Series([None] * n, dtype=object),
+                          "channel": rng.choice(["web", "shop"], n)})
+    y = np.where(frame["amount"] + rng.normal(0, 0.5, n) > 1, "fraud", "ok")
+    frame.loc[::9, "amount"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no imputer warning about skipped features
+        result = compare_techniques(frame, y, cv=2, progress=False,
+                                    techniques=["class_weight"])
+    assert result.skipped == {}
+    assert result.info["columns"] == {"numeric": ["amount"], "categorical": ["channel"]}
+    assert "columns 'empty', 'none' left out: no values (every cell is empty)" in \
+        result.info["notes"]
+    model = result.make_estimator("class_weight").fit(frame, y)
+    assert model.predict_proba(frame.iloc[:5]).shape == (5, 2)
+    with pytest.raises(DataError, match="Every feature column is empty"):
+        compare_techniques(frame[["empty", "none"]], y, cv=2, progress=False)
