@@ -11,6 +11,7 @@ class, :func:`expected_calibration_error` and the combined report.
 """
 
 import numbers
+from functools import partial
 
 import numpy as np
 from sklearn.metrics import (
@@ -32,6 +33,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 from sklearn.utils.multiclass import type_of_target
 
 from .utils._docstring import fill_doc
+from .utils._sklearn import checked_scorer
 from .utils._validation import check_1d, check_labels, minority_index, python_scalar, sorted_labels
 
 __all__ = [
@@ -537,12 +539,73 @@ def _scorer_minority_average_precision(y_true, y_score, *, sample_weight=None):
     )
 
 
-def _scorer_macro_average_precision(y_true, y_score, *, sample_weight=None):
-    """Macro one-vs-rest average precision of ``predict_proba`` (classes of ``y_true``)."""
-    y_true, classes, _, _ = _check_y_true(y_true)
+def _ovr_of_present_classes(y_true, y_score, labels):
+    """One-vs-rest 0/1 targets of the classes present in ``y_true`` and their scores.
+
+    2-D ``y_score`` has one column per class of ``labels`` (the estimator's ``classes_``;
+    ``None``: the classes of ``y_true``), of which the present classes' columns are kept;
+    1-D ``y_score`` is the score of the greater of two classes.
+    """
+    y_true, classes, _, y_index = _check_y_true(y_true)
     y_score = _check_scores(y_score, "y_score", y_true.shape[0])
-    _check_score_columns(y_score, classes, "y_score")
-    return _macro_ovr_average_precision(y_true, y_score, classes, sample_weight)
+    labels = classes if labels is None else labels
+    _check_score_columns(y_score, labels, "y_score")
+    if y_score.ndim == 1:
+        return (y_index == 1).astype(int), y_score
+    columns = [_find(python_scalar(label), labels) for label in classes]
+    targets = (y_index[:, None] == np.arange(classes.shape[0])).astype(int)
+    return targets, y_score[:, columns]
+
+
+def _scorer_macro_auroc(y_true, y_score, *, labels=None, sample_weight=None):
+    """Macro one-vs-rest ROC AUC of ``predict_proba`` over the classes of ``y_true``."""
+    targets, y_score = _ovr_of_present_classes(y_true, y_score, labels)
+    return float(roc_auc_score(targets, y_score, average="macro", sample_weight=sample_weight))
+
+
+def _scorer_macro_average_precision(y_true, y_score, *, labels=None, sample_weight=None):
+    """Macro one-vs-rest average precision of ``predict_proba`` over the classes of
+    ``y_true``."""
+    targets, y_score = _ovr_of_present_classes(y_true, y_score, labels)
+    return float(
+        average_precision_score(targets, y_score, average="macro", sample_weight=sample_weight)
+    )
+
+
+def _check_split(estimator, y_true, *, multiclass, columns=False, sample_weight=None,
+                 **metadata):
+    """What every scorer of :func:`get_imbalanced_scorers` checks on a split, first.
+
+    All the scorers of the dict raise the same error on the same split, so that
+    ``cross_validate`` and ``GridSearchCV`` never get scores for some metrics and errors
+    for the others. Returns ``labels=classes_`` for the metrics whose score columns follow
+    the estimator's classes (``columns=True``).
+    """
+    y_true, classes_in_y, _, _ = _check_y_true(y_true)
+    _check_sample_weight(sample_weight, y_true.shape[0])
+    classes = getattr(estimator, "classes_", None)
+    if classes is not None:
+        classes = np.asarray(classes)
+        known = set(python_scalar(c) for c in classes)
+        unseen = [c for c in classes_in_y if python_scalar(c) not in known]
+        if unseen:
+            raise ValueError(
+                f"y_true of this split holds the class(es) {_labels_repr(unseen)}, which the "
+                f"estimator was not fitted on (its classes_ are {_labels_repr(classes)}): the "
+                "training part of the split had no sample of them, so the model cannot be "
+                "scored on them. Split with StratifiedKFold (cv=<int> in cross_validate and "
+                "GridSearchCV does for classifiers), so that every class is in every training "
+                "part, or drop or merge the classes too rare for that."
+            )
+    if classes is None or classes.shape[0] < classes_in_y.shape[0]:
+        classes = classes_in_y  # the estimator has no classes_
+    if not multiclass and classes.shape[0] > 2:
+        raise ValueError(
+            f"these are the binary scorers, but there are {classes.shape[0]} classes "
+            f"{_labels_repr(classes)}; use get_imbalanced_scorers(multiclass=True)."
+        )
+    _require_two_classes(classes_in_y)
+    return {"labels": classes} if columns else {}
 
 
 # --------------------------------------------------------------------------------------
@@ -800,8 +863,8 @@ def get_imbalanced_scorers(*, multiclass=False):
     ----------
     multiclass : bool, default=False
         ``False``: scorers for binary problems. ``True``: multiclass versions of the
-        ranking scorers ("auroc" becomes scikit-learn's ``"roc_auc_ovr"`` and
-        "average_precision" the macro one-vs-rest average precision of
+        ranking scorers ("auroc" and "average_precision" become the macro one-vs-rest
+        ROC AUC, as scikit-learn's ``"roc_auc_ovr"``, and average precision of
         ``predict_proba``); the others are the same.
 
     Returns
@@ -815,11 +878,22 @@ def get_imbalanced_scorers(*, multiclass=False):
           :func:`minority_recall_score`, :func:`minority_f1_score`;
         - ``"mcc"``: ``make_scorer(matthews_corrcoef)``;
         - ``"balanced_accuracy"``: scikit-learn's ``"balanced_accuracy"``;
-        - ``"auroc"``: ``"roc_auc"`` (binary) or ``"roc_auc_ovr"`` (multiclass);
+        - ``"auroc"``: ``"roc_auc"`` (binary) or the macro one-vs-rest ROC AUC of
+          ``predict_proba`` (multiclass);
         - ``"average_precision"``: binary: the average precision of the minority class,
           from ``decision_function`` or ``predict_proba`` (unlike scikit-learn's
           ``"average_precision"``, which scores the greater label and needs it to be 1);
           multiclass: the macro one-vs-rest average precision of ``predict_proba``.
+
+        Each scorer first checks the split against the fitted estimator, and every
+        scorer of the dict raises the same ``ValueError`` on the same split (so a
+        split never gets scores for some metrics and errors for the others): when
+        ``y_true`` holds a class that is not in the estimator's ``classes_`` (its
+        training part lacked it: use ``StratifiedKFold``), when it holds a single
+        class, when ``sample_weight`` is negative, NaN or all zero, and, for the
+        binary scorers, when there are more than two classes. A split that lacks some
+        of the estimator's classes is scored: the multiclass ranking scorers average
+        over the classes that it holds, reading their columns by ``classes_``.
 
     See Also
     --------
@@ -847,7 +921,7 @@ def get_imbalanced_scorers(*, multiclass=False):
         "balanced_accuracy": get_scorer("balanced_accuracy"),
     }
     if multiclass:
-        scorers["auroc"] = get_scorer("roc_auc_ovr")
+        scorers["auroc"] = make_scorer(_scorer_macro_auroc, response_method="predict_proba")
         scorers["average_precision"] = make_scorer(
             _scorer_macro_average_precision, response_method="predict_proba"
         )
@@ -857,4 +931,9 @@ def get_imbalanced_scorers(*, multiclass=False):
             _scorer_minority_average_precision,
             response_method=("decision_function", "predict_proba"),
         )
-    return scorers
+    check = partial(_check_split, multiclass=multiclass)
+    ranked = partial(_check_split, multiclass=multiclass, columns=multiclass)
+    return {
+        name: checked_scorer(scorer, ranked if name in ("auroc", "average_precision") else check)
+        for name, scorer in scorers.items()
+    }

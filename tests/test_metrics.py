@@ -1,10 +1,12 @@
 """Tests for sklearn_imbal.metrics against scikit-learn, imbalanced-learn and slow references."""
 
+import pickle
 import re
 import warnings
 
 import numpy as np
 import pytest
+import sklearn
 from imblearn.metrics import geometric_mean_score
 from sklearn.calibration import calibration_curve
 from sklearn.datasets import make_classification
@@ -21,7 +23,7 @@ from sklearn.metrics import (
     recall_score,
     roc_auc_score,
 )
-from sklearn.model_selection import StratifiedKFold, cross_validate
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 from sklearn.preprocessing import label_binarize
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -734,3 +736,114 @@ def test_binary_average_precision_scorer_rejects_multiclass():
     scorer = get_imbalanced_scorers()["average_precision"]
     with pytest.raises(ValueError, match="multiclass=True"):
         scorer(LogisticRegression().fit(X, y), X, y)
+
+
+# Splits that the scorers cannot score: one clear error from every scorer of the dict.
+def _three_classes(labels):
+    X, y = make_classification(n_samples=300, n_features=6, n_classes=3, n_informative=4,
+                               weights=[0.6, 0.3], random_state=0)
+    return X, np.asarray(labels)[y]
+
+
+def _every_scorer_raises(scorers, estimator, X, y, match, **kwargs):
+    for name, scorer in scorers.items():
+        with pytest.raises(ValueError, match=match) as error:
+            scorer(estimator, X, y, **kwargs)
+        assert "multi_class" not in str(error.value), name
+
+
+@pytest.mark.parametrize("multiclass", [False, True], ids=["binary", "multiclass"])
+@pytest.mark.parametrize("labels", [(0, 1, 2), ("eggs", "ham", "spam")])
+def test_a_class_unseen_at_fit_is_one_error_from_every_scorer(multiclass, labels):
+    X, y = _three_classes(labels)
+    unseen = labels[2] if multiclass else labels[0]
+    rare = np.flatnonzero(y == unseen)
+    # A split whose training part lacks the class `unseen`, as a KFold can make.
+    seen = np.flatnonzero(y != unseen)
+    train, test = seen[: len(seen) // 2], np.concatenate([seen[len(seen) // 2:], rare])
+    scorers = get_imbalanced_scorers(multiclass=multiclass)
+    match = rf"holds the class\(es\) \[{unseen!r}\], which the estimator was not fitted on.*" \
+        "StratifiedKFold"
+    with pytest.raises(ValueError, match=match):
+        cross_validate(LogisticRegression(), X, y, cv=[(train, test)], scoring=scorers,
+                       error_score="raise")
+    with pytest.warns(UserWarning, match="not fitted on"):
+        results = cross_validate(LogisticRegression(), X, y, cv=[(train, test)],
+                                 scoring=scorers)
+    assert all(np.isnan(results["test_" + name][0]) for name in SCORER_KEYS)
+    with pytest.raises(ValueError, match=match):
+        GridSearchCV(LogisticRegression(), {"C": [0.1, 1.0]}, scoring=scorers,
+                     refit="minority_f1", cv=[(train, test)], error_score="raise").fit(X, y)
+    fitted = LogisticRegression().fit(X[train], y[train])
+    _every_scorer_raises(scorers, fitted, X[test], y[test], match)
+
+
+@pytest.mark.parametrize("labels", [(0, 1, 2), ("eggs", "ham", "spam")])
+def test_multiclass_scorers_on_a_split_lacking_a_class_of_the_model(labels):
+    X, y = _three_classes(labels)
+    train = np.arange(200)
+    test = 200 + np.flatnonzero(y[200:] != labels[1])
+    scorers = get_imbalanced_scorers(multiclass=True)
+    results = cross_validate(LogisticRegression(), X, y, cv=[(train, test)], scoring=scorers,
+                             error_score="raise", return_estimator=True)
+    fitted = results["estimator"][0]
+    proba = fitted.predict_proba(X[test])
+    present = [0, 2]  # the columns of the classes of the test part, by classes_
+    expected = imbalanced_scores(y[test], fitted.predict(X[test]), labels=fitted.classes_)
+    auroc = np.mean([roc_auc_score(y[test] == labels[k], proba[:, k]) for k in present])
+    ap = np.mean([average_precision_score(y[test] == labels[k], proba[:, k]) for k in present])
+    for name in SCORER_KEYS:
+        value = results["test_" + name][0]
+        reference = {"auroc": auroc, "average_precision": ap}.get(name, expected.get(name))
+        np.testing.assert_allclose(value, reference, rtol=1e-9, err_msg=name)
+
+
+def test_a_single_class_split_is_one_error_from_every_scorer():
+    X, y = make_classification(n_samples=200, weights=[0.8], random_state=0)
+    fitted = LogisticRegression().fit(X, y)
+    for multiclass in (False, True):
+        _every_scorer_raises(get_imbalanced_scorers(multiclass=multiclass), fitted,
+                             X[y == 0], y[y == 0], "holds a single class, 0.*StratifiedKFold")
+
+
+def test_binary_scorers_reject_multiclass_problems_all_alike():
+    X, y = _three_classes((0, 1, 2))
+    fitted = LogisticRegression().fit(X, y)
+    _every_scorer_raises(get_imbalanced_scorers(), fitted, X, y,
+                         r"3 classes \[0, 1, 2\]; use get_imbalanced_scorers\(multiclass=True\)")
+    # Also on a split holding two of the model's three classes.
+    _every_scorer_raises(get_imbalanced_scorers(), fitted, X[y != 2], y[y != 2],
+                         "multiclass=True")
+
+
+@pytest.mark.parametrize("bad", [-1.0, np.nan])
+def test_bad_sample_weight_is_one_error_from_every_scorer(bad):
+    X, y = make_classification(n_samples=200, weights=[0.8], random_state=0)
+    fitted = LogisticRegression().fit(X, y)
+    sample_weight = np.ones(len(y))
+    sample_weight[0] = bad
+    _every_scorer_raises(get_imbalanced_scorers(), fitted, X, y,
+                         "sample_weight must be finite and non-negative",
+                         sample_weight=sample_weight)
+
+
+def test_scorers_pickle_and_route_sample_weight():
+    X, y = make_classification(n_samples=240, weights=[0.8], flip_y=0.05, random_state=0)
+    sample_weight = np.random.RandomState(0).uniform(0.5, 2.0, size=len(y))
+    cv = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
+    scorers = pickle.loads(pickle.dumps(get_imbalanced_scorers()))
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorers = {name: scorer.set_score_request(sample_weight=True)
+                   for name, scorer in scorers.items()}
+        model = LogisticRegression().set_fit_request(sample_weight=False)
+        results = cross_validate(model, X, y, cv=cv, scoring=scorers,
+                                 params={"sample_weight": sample_weight}, error_score="raise",
+                                 return_estimator=True, return_indices=True)
+    for fold, (fitted, test) in enumerate(zip(results["estimator"],
+                                              results["indices"]["test"])):
+        expected = imbalanced_scores(y[test], fitted.predict(X[test]),
+                                     fitted.predict_proba(X[test]),
+                                     sample_weight=sample_weight[test])
+        for name in SCORER_KEYS:
+            np.testing.assert_allclose(results["test_" + name][fold], expected[name],
+                                       rtol=1e-9, err_msg=name)

@@ -15,9 +15,15 @@ import functools
 import sklearn
 import sklearn.utils.validation
 
+try:  # the class of make_scorer's scorers, which checked_scorer extends
+    from sklearn.metrics._scorer import _Scorer as _SklearnScorer
+except ImportError:  # moved: checked_scorer says so when it is called
+    _SklearnScorer = None
+
 __all__ = [
     "check_method_params",
     "check_sample_weight",
+    "checked_scorer",
     "fit_context",
     "raise_for_params",
     "safe_indexing",
@@ -125,3 +131,44 @@ def scorer_parts(scorer):
     if isinstance(scorer, type(make_scorer(accuracy_score))):
         raise _moved("the scorer attributes " + ", ".join(_SCORER_ATTRS))
     return None
+
+
+class _CheckedScorer(_SklearnScorer or object):
+    """A scorer of ``make_scorer`` that calls ``check(estimator, y_true, **metadata)`` first.
+
+    The check runs before the estimator predicts; the keyword arguments it returns go to
+    the metric. Being one of scikit-learn's scorers, it keeps their metadata routing
+    (``set_score_request``) and the prediction cache of multi-metric scoring.
+    """
+
+    def __init__(self, score_func, sign, kwargs, response_method, check):
+        super().__init__(score_func, sign, kwargs, response_method)
+        self._check = check
+
+    def _score(self, method_caller, estimator, X, y_true, **kwargs):
+        extra = self._check(estimator, y_true, **kwargs)
+        return super()._score(method_caller, estimator, X, y_true, **kwargs, **extra)
+
+
+def checked_scorer(scorer, check):
+    """``scorer`` (made by ``make_scorer`` or ``get_scorer``), checking each call first.
+
+    Parameters
+    ----------
+    scorer : object
+        A scikit-learn scorer.
+    check : callable
+        ``check(estimator, y_true, **metadata) -> dict``: raises on what cannot be scored
+        (it sees the fitted estimator, which the metric does not), and returns keyword
+        arguments for the metric. Picklable (a module-level function or a
+        ``functools.partial`` of one) for parallel searches.
+
+    Returns
+    -------
+    scorer : object
+        The scorer, which computes what ``scorer`` computes once ``check`` passes.
+    """
+    if _SklearnScorer is None:
+        raise _moved("sklearn.metrics._scorer._Scorer")
+    score_func, sign, kwargs, response_method = scorer_parts(scorer)
+    return _CheckedScorer(score_func, sign, kwargs, response_method, check)
