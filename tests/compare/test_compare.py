@@ -384,16 +384,17 @@ def test_save_refuses_a_folder_it_did_not_write(small_result, tmp_path):
     assert set(small_result.save(tmp_path)) == set(written)
 
 
-def test_save_checks_the_folder_before_writing(small_result, tmp_path):
-    target = tmp_path / "file"
-    target.write_text("x")
-    with pytest.raises(NotADirectoryError, match="folder=.* is a file"):
-        small_result.save(target)
-    with pytest.raises(NotADirectoryError, match="is inside the file"):
-        small_result.save(target / "out")
-    with pytest.raises(PermissionError, match="folder='/proc/out' cannot be written"):
-        small_result.save("/proc/out")  # read-only, even for root
-    assert target.read_text() == "x"
+@pytest.mark.parametrize("where, error, match", [
+    ("file", NotADirectoryError, "folder=.* is a file"),
+    ("file/out", NotADirectoryError, "is inside the file"),
+    ("/proc/out", PermissionError, "folder='/proc/out' cannot be written"),  # even for root
+])
+def test_save_checks_the_folder_before_writing(small_result, tmp_path, where, error, match):
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(error, match=match):
+        small_result.save(tmp_path / where)
+    assert (tmp_path / "file").read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
 def test_from_json_reads_a_path_starting_with_a_brace(small_result, tmp_path, monkeypatch):
