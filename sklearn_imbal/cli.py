@@ -34,8 +34,15 @@ class _UsageError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors on one line, as ours (no usage block), exit code 2."""
+
+    def error(self, message):
+        self.exit(2, f"{PROG}: error: {message}; see '{self.prog} --help'\n")
+
+
 def _build_parser():
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Which imbalance fix works on your data? Measure every known fix under "
                     "one stratified cross-validation.",
@@ -160,7 +167,13 @@ def _labels(frame, name, path):
 
 
 def _texts(frame, name, path):
+    import pandas as pd
+
     column = _column(frame, name, "--text", path)
+    if pd.api.types.is_numeric_dtype(column) and column.notna().any():
+        raise _UsageError(f"{path}: column {name!r} (--text) holds numbers, not texts; name "
+                          "the text column with --text, or drop --text to compare on the "
+                          "columns as tabular features")
     values = column.tolist()
     bad = unusable_texts(values)
     if bad:
@@ -233,6 +246,10 @@ def _augmenter(args):
     from .sampling import LLMAugmenter
 
     key = os.environ.get(args.llm_api_key_env)
+    if not key:  # never fall back on another variable's key (LLMAugmenter reads OPENAI_API_KEY)
+        raise _UsageError(f"--llm-api-key-env: the environment variable "
+                          f"{args.llm_api_key_env} is not set; set it to the endpoint's API "
+                          "key (any value for an endpoint that takes none)")
     augmenter = LLMAugmenter(args.llm_model, base_url=args.llm_base_url, api_key=key,
                              random_state=args.random_state)
     return augmenter, f"LLM {args.llm_model} at {args.llm_base_url or 'the default endpoint'}"
@@ -262,6 +279,9 @@ def _parse_options(args):
             raise _UsageError(f"{option} must be at least {low}, got {value}")
     if not 0 < args.augmentation_ratio <= 1:
         raise _UsageError("--augmentation-ratio must be in (0, 1]")
+    if not 0 <= args.random_state < 2**32:
+        raise _UsageError(f"--random-state must be in [0, {2**32 - 1}], got "
+                          f"{args.random_state}")
     return techniques, model_kwargs
 
 
@@ -274,8 +294,15 @@ def _check_output(args):
         raise _UsageError(str(exc)) from None
 
 
-def _check_model_settings(args):
-    """A model folder and a device that exist, checked before any work starts."""
+def _check_model_settings(args, model_kwargs):
+    """A device and a model that load with ``--model-kwargs``, checked before any work.
+
+    The encoder is loaded once here, on the device of the embeddings family (which then
+    reuses it: the process keeps loaded encoders) or on the CPU before fine-tuning; a
+    folder that holds no model or a loading option the model does not take is then one
+    line, not a traceback or every technique failing.
+    """
+    from .text import TransformerEmbedder
     from .text._hub import resolve_pretrained
     from .utils._torch import resolve_device
 
@@ -285,6 +312,15 @@ def _check_model_settings(args):
             resolve_pretrained(args.model_path, "--model-path", "compare")
     except ValueError as exc:
         raise _UsageError(str(exc)) from None
+    device = args.device if args.model == "embeddings" else "cpu"
+    embedder = TransformerEmbedder(args.model_path, model_kwargs=model_kwargs, device=device)
+    try:
+        embedder.fit(["a text"])
+    except (TypeError, ValueError) as exc:
+        options = "--model-path" if args.model_path is not None else "the packaged model"
+        if model_kwargs:
+            options += " with --model-kwargs"
+        raise _UsageError(f"{options}: {exc}") from None
 
 
 def _quiet_transformers():
@@ -314,7 +350,7 @@ def _compare(args, out):
             raise _UsageError("text data needs the text extra: pip install "
                               "'sklearn-imbal[text]'") from None
         _quiet_transformers()
-        _check_model_settings(args)
+        _check_model_settings(args, model_kwargs)
     try:
         report = imbalance_report(y, text=kind == "text")
     except ValueError as exc:
@@ -385,5 +421,6 @@ def main(argv=None):
             return _report(args, sys.stdout)
         return _compare(args, sys.stdout)
     except _UsageError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        message = " ".join(str(exc).split())  # one line, whatever the library wrote
+        print(f"{PROG}: error: {message}", file=sys.stderr)
         return 2

@@ -195,6 +195,8 @@ BAD_INPUTS = {
     "empty texts": (b"text,y\nhi,a\n,a\nhu,b\n  ,b\n", ["--label", "y"],
                     "2 rows have an empty or missing text in 'text' (lines 3, 5)"),
     "missing labels": (b"text,y\nhi,a\nho,\nhu,b\n", ["--label", "y"], "no label in 'y'"),
+    "numeric text": (b"text,y\n1,a\n2,b\n3,a\n", ["--label", "y"],
+                     "column 'text' (--text) holds numbers, not texts"),
 }
 
 
@@ -279,6 +281,50 @@ def test_argument_errors(capsys):
     assert main(["--help"]) == 0
 
 
+@pytest.mark.parametrize("argv, option", [
+    (["compare", "--model", "bogus"], "argument --model: invalid choice: 'bogus'"),
+    (["compare", "--cv", "abc"], "argument --cv: invalid int value: 'abc'"),
+    (["compare", "--rank-by", "accuracy"], "argument --rank-by: invalid choice"),
+    (["report", "data.csv"], "the following arguments are required: --label"),
+    ([], "the following arguments are required: COMMAND"),
+    (["compare", "--random-state", "-1"], "--random-state must be in [0, 4294967295], got -1"),
+    (["compare", "--random-state", str(2**32)], "--random-state must be in [0, 4294967295]"),
+])
+def test_argument_errors_are_one_line(argv, option, capsys):
+    assert main(argv) == 2
+    captured = _one_line_error(capsys, option)
+    assert "usage:" not in captured.err and "Traceback" not in captured.err
+
+
+def test_report_missing_labels_one_line(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text("x,y\n1,a\n2,NA\n3,b\n4,\n")
+    assert main(["report", str(path), "--label", "y"]) == 2
+    _one_line_error(capsys, "2 rows have no label in 'y' (lines 3, 5)")
+
+
+@pytest.mark.parametrize("case", ["unknown option", "finetune unknown option", "no model"])
+def test_model_settings_checked_before_any_work(case, tweets_csv, tiny_bert_path, tmp_path,
+                                                capsys):
+    """A model folder that holds no model or a loading option the model does not take:
+    one line naming the option, before the data is summarised or anything is fitted."""
+    model = ["--model", "finetune" if "finetune" in case else "embeddings"]
+    if case == "no model":
+        (tmp_path / "folder").mkdir()
+        (tmp_path / "folder" / "notes.txt").write_text("not a model")
+        model += ["--model-path", str(tmp_path / "folder")]
+        expected = "--model-path: "
+    else:
+        model += ["--model-path", tiny_bert_path, "--model-kwargs", '{"bogus": 1}']
+        expected = "--model-path with --model-kwargs: "
+    code = main(["compare", str(tweets_csv), "--text", "text", "--label", "angry", *model,
+                 "--cv", "2", "--quiet", "--output", str(tmp_path / "out")])
+    assert code == 2
+    captured = _one_line_error(capsys, expected)
+    assert "bogus" in captured.err or case == "no model"
+    assert captured.out == "" and not (tmp_path / "out").exists()
+
+
 class _ChatHandler(BaseHTTPRequestHandler):
     """A loopback OpenAI-compatible chat endpoint: every reply is 10 new angry tweets."""
 
@@ -303,22 +349,32 @@ class _ChatHandler(BaseHTTPRequestHandler):
         pass
 
 
-def test_compare_with_llm_augmenter(tweets_csv, tiny_bert_path, tmp_path, capsys, monkeypatch):
+@pytest.fixture
+def chat_server():
+    """The loopback chat endpoint, serving in a thread; ``seen`` records the requests."""
     pytest.importorskip("openai")
     server = ThreadingHTTPServer(("127.0.0.1", 0), _ChatHandler)
     server.seen = []
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def _llm_compare(data, model_path, output, server, key_variable):
+    return main(["compare", str(data), "--text", "text", "--label", "angry",
+                 "--model", "embeddings", "--model-path", model_path, "--cv", "2",
+                 "--techniques", "augmentation", "--quiet", "--output", str(output),
+                 "--llm-base-url", f"http://127.0.0.1:{server.server_port}/v1",
+                 "--llm-model", "tiny-chat", "--llm-api-key-env", key_variable])
+
+
+def test_compare_with_llm_augmenter(tweets_csv, tiny_bert_path, tmp_path, capsys, monkeypatch,
+                                    chat_server):
+    server = chat_server
     monkeypatch.setenv("MY_LLM_KEY", "sk-secret-123")
-    try:
-        code = main(["compare", str(tweets_csv), "--text", "text", "--label", "angry",
-                     "--model", "embeddings", "--model-path", tiny_bert_path, "--cv", "2",
-                     "--techniques", "augmentation", "--quiet", "--output", str(tmp_path),
-                     "--llm-base-url", f"http://127.0.0.1:{server.server_port}/v1",
-                     "--llm-model", "tiny-chat", "--llm-api-key-env", "MY_LLM_KEY"])
-    finally:
-        server.shutdown()
-        server.server_close()
+    code = _llm_compare(tweets_csv, tiny_bert_path, tmp_path, server, "MY_LLM_KEY")
     captured = capsys.readouterr()
     assert code == 0, captured.err
     assert "augmentation: LLM tiny-chat at http://127.0.0.1" in captured.out
@@ -326,3 +382,17 @@ def test_compare_with_llm_augmenter(tweets_csv, tiny_bert_path, tmp_path, capsys
     assert server.seen and server.seen[0] == ("Bearer sk-secret-123", "tiny-chat")
     results = json.loads((tmp_path / "results.json").read_text())
     assert len(results["fold_scores"]["augmentation"]) == 2
+
+
+def test_llm_key_variable_unset_is_refused(tweets_csv, tiny_bert_path, tmp_path, capsys,
+                                           monkeypatch, chat_server):
+    """--llm-api-key-env naming an unset variable is one line before any work, and the
+    OPENAI_API_KEY of the environment is never sent to the endpoint instead."""
+    monkeypatch.delenv("MY_UNSET_LLM_KEY", raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-other-service")
+    code = _llm_compare(tweets_csv, tiny_bert_path, tmp_path, chat_server, "MY_UNSET_LLM_KEY")
+    assert code == 2
+    captured = _one_line_error(capsys, "--llm-api-key-env: the environment variable "
+                                       "MY_UNSET_LLM_KEY is not set")
+    assert chat_server.seen == []
+    assert "sk-other-service" not in captured.out + captured.err
