@@ -36,7 +36,9 @@ def validate_texts(X, *, estimator_name, input_name="X"):
         an entry that is not a string.
     ValueError
         ``X`` is empty, has more than one column, or holds a missing value
-        (``None``, NaN, ``pd.NA``) or an empty / whitespace-only string.
+        (``None``, NaN, ``pd.NA``), an empty / whitespace-only string, or a string
+        that is not valid Unicode (a lone surrogate such as ``"\\ud800"``, which no
+        tokenizer can encode).
     """
     where = f"{estimator_name}: {input_name}"
     expected = (
@@ -93,6 +95,16 @@ def validate_texts(X, *, estimator_name, input_name="X"):
                     "replace them with a placeholder text if their emptiness is "
                     "informative."
                 )
+            surrogate = lone_surrogate(item)
+            if surrogate is not None:
+                raise ValueError(
+                    f"{where} holds a string that is not valid Unicode at index {index}: "
+                    f"a lone surrogate ({item[surrogate]!r}) at character {surrogate}, "
+                    "which cannot be encoded as UTF-8 or tokenised. It usually comes from "
+                    "bytes decoded with errors='surrogateescape' or from a broken \\u "
+                    "escape in JSON; decode the source correctly, or drop or replace the "
+                    "character, e.g. text.encode('utf-8', 'replace').decode('utf-8')."
+                )
             texts.append(str(item))
         elif _is_missing(item):
             raise ValueError(
@@ -114,8 +126,28 @@ def validate_texts(X, *, estimator_name, input_name="X"):
 
 
 def unusable_texts(values):
-    """Positions of the entries that are not a non-blank string (empty, missing, other)."""
-    return [i for i, v in enumerate(values) if not isinstance(v, str) or not v.strip()]
+    """Positions of the entries that are not a non-blank, valid string.
+
+    The entries :func:`validate_texts` refuses: empty or whitespace-only, missing,
+    not a string, or holding a lone surrogate (not valid Unicode).
+    """
+    return [i for i, v in enumerate(values)
+            if not isinstance(v, str) or not v.strip() or lone_surrogate(v) is not None]
+
+
+def lone_surrogate(text):
+    """Position of the first lone surrogate in ``text`` (not valid Unicode), or None.
+
+    Such a string (``"abc\\ud800"``) cannot be encoded as UTF-8, so tokenizers fail on
+    it deep inside their native code.
+    """
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return exc.start
+    return None
 
 
 def _is_dataframe(X):

@@ -18,7 +18,8 @@ from sklearn_imbal.text._batching import pad, tokenize
 from sklearn_imbal.text._classifier import cls_shortcut_logits, supports_cls_shortcut
 from sklearn_imbal import FocalLoss, LogitAdjustedLoss, ThresholdTunedClassifier
 from sklearn_imbal.sampling import TextAugmentationSampler
-from sklearn_imbal.text import TransformerClassifier
+from sklearn_imbal.text import TransformerClassifier, TransformerEmbedder
+from sklearn_imbal.utils._text import unusable_texts, validate_texts
 
 CALM = ["thanks", "great", "works", "fine", "helpful", "quick", "happy", "good"]
 ANGRY = ["refund", "broken", "worst", "never", "cancel", "angry", "late", "awful"]
@@ -338,6 +339,24 @@ def test_grid_search_cross_validate_threshold_tuning_and_imblearn(tiny_bert_path
 def test_bad_inputs(tiny_bert_path, X, y, error, match):
     with pytest.raises(error, match=match):
         tiny(tiny_bert_path).fit(X, y)
+
+
+@pytest.mark.parametrize("bad", ["abc\ud800", "\udcff", "ok \ud83d then"])
+def test_lone_surrogates_are_a_clear_error_naming_x_and_the_index(fitted, tiny_bert_path, bad):
+    """A string that is not valid Unicode crashed inside the tokenizer; the shared text
+    validation now refuses it in both text estimators, as it refuses empty strings."""
+    match = r"X holds a string that is not valid Unicode at index 1: a lone surrogate"
+    with pytest.raises(ValueError, match=match):
+        fitted.predict(["fine", bad])
+    with pytest.raises(ValueError, match=match):
+        tiny(tiny_bert_path).fit(["fine", bad] * 4, ["a", "b"] * 4)
+    embedder = TransformerEmbedder(tiny_bert_path)
+    with pytest.raises(ValueError, match=match):
+        embedder.fit(["fine", bad])
+    with pytest.raises(ValueError, match=match):
+        embedder.fit(["fine", "good"]).transform(["fine", bad])
+    assert unusable_texts(["fine", bad, "", "\U0001f600 a real emoji"]) == [1, 2]
+    assert validate_texts(["\U0001f600 ok"], estimator_name="E") == ["\U0001f600 ok"]
 
 
 def test_column_input_accepted(tiny_bert_path, data):
