@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from .compare import RANK_METRICS, TECHNIQUES, DataError
-from .utils._paths import check_output_dir
+from .utils._paths import COMPARISON_MARKER, check_output_dir
 from .utils._text import unusable_texts
 
 __all__ = ["main"]
@@ -288,7 +288,7 @@ def _parse_options(args):
 def _check_output(args):
     """The ``--output`` folder, checked before any work so that a bad one loses no run."""
     try:
-        check_output_dir(args.output, "--output", marker="results.json",
+        check_output_dir(args.output, "--output", **COMPARISON_MARKER,
                          overwrite=args.overwrite)
     except OSError as exc:  # a file, an unwritable folder, someone else's files
         raise _UsageError(str(exc)) from None

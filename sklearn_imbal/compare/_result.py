@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..utils._paths import check_output_dir
+from ..utils._paths import COMPARISON_MARKER, check_output_dir
 from ..utils._validation import minority_label, python_scalar
 from ._checks import RANK_METRICS
 from ._plot import plot_pr_curves, plot_threshold_curve
@@ -471,7 +471,7 @@ class ComparisonResult:
             When ``folder`` is not empty, holds no ``results.json`` and ``overwrite``
             is False.
         """
-        folder = check_output_dir(folder, "folder", marker="results.json",
+        folder = check_output_dir(folder, "folder", **COMPARISON_MARKER,
                                   overwrite=overwrite)
         folder.mkdir(parents=True, exist_ok=True)
         written = {"json": folder / "results.json", "csv": folder / "results.csv"}

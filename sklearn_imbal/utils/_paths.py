@@ -9,17 +9,25 @@ One rule for every writer of the library (``TransformerClassifier.save_pretraine
   writable: probed by creating and removing a temporary file, which also catches
   read-only file systems where ``os.access`` says yes to root;
 - a non-empty folder is written into only when it holds our marker file (written
-  by us before) or when the caller passed ``overwrite=True``; even then only our own
-  files are replaced and nothing else in the folder is deleted.
+  by us before: a JSON object with the keys our writer puts there, so a user's own
+  ``results.json`` does not count) or when the caller passed ``overwrite=True``; even
+  then only our own files are replaced and nothing else in the folder is deleted.
 
 The check creates nothing, so a run refused or failed later leaves no empty folder.
 """
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["check_output_dir"]
+__all__ = ["check_output_dir", "COMPARISON_MARKER", "MODEL_MARKER"]
+
+# What each writer leaves in its folder: the file and the keys that file always holds.
+COMPARISON_MARKER = {"marker": "results.json",
+                     "marker_keys": ("rank_by", "ranking", "recommendation")}
+MODEL_MARKER = {"marker": "sklearn_imbal.json",
+                "marker_keys": ("estimator", "params", "classes")}
 
 
 def _nearest_existing(path):
@@ -42,7 +50,20 @@ def _probe_writable(folder, name, path):
     os.unlink(probe)
 
 
-def check_output_dir(path, name, *, marker, overwrite=False):
+def _written_by_us(marker_path, marker_keys):
+    if not marker_path.is_file():
+        return False
+    if not marker_keys:
+        return True
+    try:
+        with open(marker_path, encoding="utf-8") as handle:
+            content = json.load(handle)
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(content, dict) and all(key in content for key in marker_keys)
+
+
+def check_output_dir(path, name, *, marker, marker_keys=(), overwrite=False):
     """Check that ``path`` can take our output, before any work starts.
 
     Parameters
@@ -56,6 +77,9 @@ def check_output_dir(path, name, *, marker, overwrite=False):
         The file every write of this kind leaves in the folder
         (``"sklearn_imbal.json"``, ``"results.json"``); a folder holding it was
         written by us and may be written again.
+    marker_keys : tuple of str, default=()
+        Keys the marker, a JSON object, must hold to count as ours (a user's own
+        ``results.json`` then does not); empty: any file of that name counts.
     overwrite : bool, default=False
         Write into a non-empty folder that does not hold ``marker``. Files of
         ours replace files of the same name; nothing else is deleted.
@@ -82,7 +106,7 @@ def check_output_dir(path, name, *, marker, overwrite=False):
             f"{name}={os.fspath(path)!r} {where}; give a folder (new or empty) to write into."
         )
     _probe_writable(existing, name, path)
-    if existing == path and not overwrite and not (path / marker).is_file():
+    if existing == path and not overwrite and not _written_by_us(path / marker, marker_keys):
         if any(path.iterdir()):
             raise FileExistsError(
                 f"{name}={os.fspath(path)!r} is a folder that is not empty and was not "

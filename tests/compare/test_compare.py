@@ -384,6 +384,14 @@ def test_save_refuses_a_folder_it_did_not_write(small_result, tmp_path):
     assert set(small_result.save(tmp_path)) == set(written)
 
 
+def test_save_refuses_a_results_json_of_someone_else(small_result, tmp_path):
+    """A user's own results.json does not make the folder ours."""
+    (tmp_path / "results.json").write_text('{"accuracy": 0.9}')
+    with pytest.raises(FileExistsError, match="not empty"):
+        small_result.save(tmp_path)
+    assert (tmp_path / "results.json").read_text() == '{"accuracy": 0.9}'
+
+
 @pytest.mark.parametrize("where, error, match", [
     ("file", NotADirectoryError, "folder=.* is a file"),
     ("file/out", NotADirectoryError, "is inside the file"),

@@ -59,3 +59,16 @@ def test_read_only_folder_is_refused(tmp_path):
             check_output_dir(locked / "out", "path", marker="m.json")
     finally:
         locked.chmod(0o700)
+
+
+def test_a_marker_of_someone_else_does_not_count(tmp_path):
+    (tmp_path / "m.json").write_text('{"their": "results"}')
+    (tmp_path / "results.csv").write_text("theirs")
+    with pytest.raises(FileExistsError, match="not empty"):
+        check_output_dir(tmp_path, "folder", marker="m.json", marker_keys=("ranking",))
+    (tmp_path / "m.json").write_text("not json {")
+    with pytest.raises(FileExistsError, match="not empty"):
+        check_output_dir(tmp_path, "folder", marker="m.json", marker_keys=("ranking",))
+    (tmp_path / "m.json").write_text('{"ranking": [], "extra": 1}')
+    assert check_output_dir(tmp_path, "folder", marker="m.json",
+                            marker_keys=("ranking",)) == tmp_path
