@@ -1,7 +1,8 @@
 """Offline model resolution and loading for the text estimators: one path for each.
 
 Nothing is ever downloaded: a model is the packaged all-MiniLM-L6-v2, a local folder,
-a name already in the local Hugging Face cache, or an object. ``transformers`` is
+a name already in the local Hugging Face cache, or an object. Nothing is unpickled
+either: model weights are read from safetensors files only. ``transformers`` is
 imported inside functions only, so importing the package stays cheap.
 """
 
@@ -17,6 +18,10 @@ import torch
 
 __all__ = [
     "MODEL_CACHE_SIZE",
+    "SAFE_WEIGHTS",
+    "check_safe_weights",
+    "damaged_safetensors_error",
+    "load_safetensors",
     "load_config",
     "packaged_model_path",
     "clear_model_cache",
@@ -144,6 +149,92 @@ def _from_pretrained(loader, path, **kwargs):
         ) from exc
 
 
+# Model weights are read from safetensors files only: unpickling a file can run code.
+SAFE_WEIGHTS = ("model.safetensors", "model.safetensors.index.json")
+_PICKLE_SUFFIXES = (".bin", ".bin.index.json", ".pt", ".pth", ".ckpt", ".pkl")
+
+
+def check_safe_weights(path):
+    """Refuse a model folder without safetensors weights, saying why and what to do.
+
+    A folder with only pickled weights (``pytorch_model.bin``) is never loaded: with
+    ``torch.load`` a tampered pickle can run code, and a folder of model files is
+    easy to share and hard to inspect.
+    """
+    if any(os.path.isfile(os.path.join(path, name)) for name in SAFE_WEIGHTS):
+        return
+    pickled = sorted(name for name in os.listdir(path) if name.endswith(_PICKLE_SUFFIXES))
+    if pickled and os.path.isfile(os.path.join(path, "config.json")):
+        raise ValueError(
+            f"The model folder {path!r} holds its weights only as pickled PyTorch files "
+            f"({', '.join(pickled)}). sklearn-imbal loads weights from safetensors files "
+            "only, and never unpickles them: loading a pickle can run arbitrary code, so a "
+            "tampered model folder could take over the process. If you trust this folder, "
+            "convert it once with transformers: model = AutoModel.from_pretrained(folder) "
+            "(AutoModelForSequenceClassification for a classifier), then "
+            "model.save_pretrained(folder, safe_serialization=True), which writes "
+            "model.safetensors."
+        )
+    raise ValueError(
+        f"Could not load a model from {path!r} (it needs the config.json and weights "
+        "written by save_pretrained): it holds no "
+        + ("model.safetensors (or model.safetensors.index.json for sharded weights)"
+           if os.path.isfile(os.path.join(path, "config.json")) else "config.json")
+        + ". Pass the whole folder of a saved model."
+    )
+
+
+def damaged_safetensors_error(path, exc):
+    """The error for a safetensors file (``path``, or one in the folder ``path``) that
+    does not read: it names the first file whose header is unreadable."""
+    from safetensors import safe_open
+
+    def unreadable(file):
+        try:
+            with safe_open(file, framework="pt"):
+                return False
+        except Exception:  # SafetensorError, OSError
+            return True
+
+    file = path
+    if os.path.isdir(path):
+        files = [os.path.join(path, name) for name in sorted(os.listdir(path))
+                 if name.endswith(".safetensors")]
+        file = next((file for file in files if unreadable(file)), path)
+    what = (f"a safetensors file in {file!r} does not read" if os.path.isdir(file)
+            else f"{file!r} is not a readable safetensors file")
+    return ValueError(
+        f"{what} ({exc}): it is truncated or damaged, e.g. by an interrupted copy or "
+        "download. Copy it again, or save the model again with save_pretrained."
+    )
+
+
+def load_safetensors(file, device):
+    """The tensors of the safetensors ``file`` on ``device``, with clear errors."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    if not os.path.isfile(file):
+        raise ValueError(
+            f"{file!r} is missing; pass the whole folder written by save_pretrained."
+        )
+    try:
+        return load_file(file, device=str(device))
+    except SafetensorError as exc:
+        raise damaged_safetensors_error(file, exc) from None
+
+
+def _load_model(loader, path, **kwargs):
+    """A model's ``from_pretrained`` on a folder: safetensors weights only, clear errors."""
+    from safetensors import SafetensorError
+
+    check_safe_weights(path)
+    try:
+        return _from_pretrained(loader, path, **{**kwargs, "use_safetensors": True})
+    except SafetensorError as exc:
+        raise damaged_safetensors_error(path, exc) from None
+
+
 def load_encoder(path, model_kwargs, device):
     """``AutoModel.from_pretrained(path, **model_kwargs)`` on ``device``, from the process cache."""
     key = (path, folder_stamp(path), joblib.hash(sorted(model_kwargs.items())), str(device))
@@ -152,8 +243,8 @@ def load_encoder(path, model_kwargs, device):
         if model is None:
             model = _live_models.get(key)
         if model is None:
-            model = _from_pretrained(import_transformers().AutoModel.from_pretrained, path,
-                                     **model_kwargs)
+            model = _load_model(import_transformers().AutoModel.from_pretrained, path,
+                                **model_kwargs)
             model = model.to(device).eval()
             _live_models[key] = model
         _recent_models[key] = model
@@ -170,14 +261,18 @@ def clear_model_cache():
         _live_models.clear()
 
 
-def load_trainable(source, model_kwargs, device, n_classes=None):
+def load_trainable(source, model_kwargs, device, n_classes=None, *, saved=False):
     """A fresh model to fine-tune, on ``device``: never cached, since it is trained.
 
-    With ``n_classes``, an ``AutoModelForSequenceClassification`` with a new head of that
-    many outputs (the model's own classification head); without, the bare encoder
-    (``AutoModel``) for a head of our own. ``source`` is a resolved folder or a model
-    object; an object is written to a temporary folder and loaded from there, so it is
-    never modified.
+    With ``n_classes``, an ``AutoModelForSequenceClassification`` with a head of that
+    many outputs (the model's own classification head: the folder's head when it has
+    that size, else a new one); without, the bare encoder (``AutoModel``) for a head of
+    our own. ``source`` is a resolved folder or a model object; an object is written to
+    a temporary folder and loaded from there, so it is never modified.
+
+    ``saved=True`` loads a fitted estimator's folder: every weight must be in the
+    folder with its shape, since a weight initialised at random would silently give
+    wrong predictions; anything missing or of another shape is an error.
     """
     import tempfile
 
@@ -186,13 +281,29 @@ def load_trainable(source, model_kwargs, device, n_classes=None):
         loader, kwargs = transformers.AutoModel.from_pretrained, dict(model_kwargs or {})
     else:
         loader = transformers.AutoModelForSequenceClassification.from_pretrained
-        kwargs = {**(model_kwargs or {}), "num_labels": n_classes}
+        # A head of another size (a classifier folder fine-tuned on other classes) is
+        # replaced by a new head, as it would be for a plain encoder.
+        kwargs = {**(model_kwargs or {}), "num_labels": n_classes,
+                  "ignore_mismatched_sizes": True}
+    if saved:
+        kwargs["output_loading_info"] = True
     if is_model_object(source):
         with tempfile.TemporaryDirectory() as folder:
             quietly(source.save_pretrained, folder)
-            model = _from_pretrained(loader, folder, **kwargs)
+            model = _load_model(loader, folder, **kwargs)
     else:
-        model = _from_pretrained(loader, source, **kwargs)
+        model = _load_model(loader, source, **kwargs)
+    if saved:
+        model, info = model
+        problems = [f"{key} is missing" for key in sorted(info["missing_keys"])] + [
+            f"{key} has shape {tuple(found)} where the model needs {tuple(needed)}"
+            for key, found, needed in sorted(info["mismatched_keys"])]
+        if problems:
+            raise ValueError(
+                f"The weights in {source!r} do not fit the model its config.json "
+                f"describes: {'; '.join(problems[:5])}. The files come from different "
+                "saves or were edited; save the estimator again with save_pretrained."
+            )
     return model.to(device)
 
 
