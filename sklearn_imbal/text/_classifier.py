@@ -6,26 +6,37 @@ the design (loading, batching, training, the prediction shortcut, persistence) i
 """
 
 import json
+import math
 import os
+import shutil
+import tempfile
 from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+)
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._skorch import Net, SkorchClassifierBase
 from ..utils._docstring import fill_doc
+from ..utils._paths import check_output_dir
 from ..utils._sklearn import fit_context
 from ..utils._text import validate_texts
 from ..utils._torch import resolve_device
-from ..utils._validation import python_scalar
+from ..utils._validation import check_labels, python_scalar
 from ._batching import TokenBatches, TokenDataset, length_order, tokenize
 from ._hub import (
+    check_safe_weights,
     effective_max_length,
     is_model_object,
     load_config,
+    load_safetensors,
     load_trainable,
     quietly,
     resolve_pretrained,
@@ -38,6 +49,184 @@ __all__ = ["TransformerClassifier"]
 _PARAMS_FILE = "sklearn_imbal.json"
 # The head of a pooled classifier (the encoder is saved in Hugging Face format beside it).
 _HEAD_FILE = "sklearn_imbal_head.safetensors"
+# The keys of _PARAMS_FILE, and those that folders saved by earlier versions lack.
+_SAVED_KEYS = {"estimator", "params", "classes", "class_weight", "pooling", "files"}
+_OPTIONAL_SAVED_KEYS = {"pooling", "files"}
+# Parameters not saved: the folder is the model and its tokenizer, the rest is chosen
+# at loading; and the saved ones that folders of earlier versions lack.
+_UNSAVED_PARAMS = ("model", "tokenizer", "device", "random_state")
+_OPTIONAL_PARAMS = {"pooling"}
+_POOLINGS = ("pooler", "mean", "cls", "max")
+
+
+def _check_keys(found, expected, optional, where):
+    missing = sorted(expected - optional - set(found))
+    extra = sorted(set(found) - expected)
+    if missing or extra:
+        problems = ([f"missing {', '.join(map(repr, missing))}"] if missing else []) + (
+            [f"unknown {', '.join(map(repr, extra))}"] if extra else [])
+        raise ValueError(
+            f"{where} does not hold the keys save_pretrained writes: "
+            f"{'; '.join(problems)}. It was edited, damaged or written by another "
+            "version; save the estimator again with save_pretrained."
+        )
+
+
+def _read_saved_state(path, cls):
+    """``sklearn_imbal.json`` of ``path``, with every key and value checked but the
+    parameters (checked by the estimator's constraints), its class-weight pairs as a
+    dict; a clear error for a folder save_pretrained did not write."""
+    name = f"{cls.__name__}.from_pretrained"
+    if not os.path.isdir(path):
+        if os.path.exists(path):
+            raise NotADirectoryError(
+                f"{name}: path={path!r} is a file; pass the folder written by "
+                f"{cls.__name__}.save_pretrained."
+            )
+        raise FileNotFoundError(
+            f"{name}: path={path!r} does not exist; pass the folder written by "
+            f"{cls.__name__}.save_pretrained."
+        )
+    file = os.path.join(path, _PARAMS_FILE)
+    if not os.path.isfile(file):
+        plain = os.path.isfile(os.path.join(path, "config.json"))
+        raise ValueError(
+            f"{name}: {path!r} holds no {_PARAMS_FILE}, so it was not written by "
+            f"{cls.__name__}.save_pretrained"
+            + (", although it holds a Hugging Face model. To fine-tune that model on "
+               f"your labels, pass it as the model: {cls.__name__}(model={path!r})"
+               ".fit(X, y); to embed texts with it, TransformerEmbedder(model=path)."
+               if plain else "; pass the folder that save_pretrained wrote.")
+        )
+    try:
+        with open(file, encoding="utf-8") as handle:
+            saved = json.load(handle)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, UnicodeDecodeError
+        raise ValueError(
+            f"{name}: {file!r} is not valid JSON ({exc}); it is truncated or was edited. "
+            "Save the estimator again with save_pretrained."
+        ) from None
+    where = f"{name}: {file!r}"
+    if not isinstance(saved, dict):
+        raise ValueError(f"{where} holds a {type(saved).__name__}, not the JSON object "
+                         "save_pretrained writes; save the estimator again.")
+    _check_keys(saved, _SAVED_KEYS, _OPTIONAL_SAVED_KEYS, where)
+    if saved["estimator"] != cls.__name__:
+        raise ValueError(f"{where} was written by {saved['estimator']!r:.50}, not by "
+                         f"{cls.__name__}; load it with that estimator.")
+    params = saved["params"]
+    if not isinstance(params, dict):
+        raise ValueError(f"{where}: 'params' is not a JSON object; save the estimator again.")
+    expected = set(cls().get_params()) - set(_UNSAVED_PARAMS)
+    _check_keys(params, expected, _OPTIONAL_PARAMS, f"{where} 'params'")
+    weights = params.get("class_weight")
+    if isinstance(weights, list):  # [[label, weight], ...], as save_pretrained writes it
+        if not all(isinstance(pair, list) and len(pair) == 2
+                   and isinstance(pair[0], (str, Real)) for pair in weights):
+            raise ValueError(f"{where}: params 'class_weight' is a list but not of "
+                             "[label, weight] pairs; save the estimator again.")
+        params["class_weight"] = {label: weight for label, weight in weights}
+
+    classes = saved["classes"]
+    if not isinstance(classes, list) or len(classes) < 2 or not all(
+            isinstance(c, (str, Real)) for c in classes):
+        raise ValueError(f"{where}: 'classes' must list at least two labels (strings or "
+                         f"numbers), got {classes!r:.200}; save the estimator again.")
+    if len({isinstance(c, str) for c in classes}) > 1:
+        raise ValueError(f"{where}: 'classes' mixes strings and numbers ({classes!r:.200}), "
+                         "which fit never stores; save the estimator again.")
+    check_labels(classes, name=f"the 'classes' of {file!r}")  # NaN
+    if len(set(classes)) != len(classes) or list(np.unique(classes)) != classes:
+        raise ValueError(
+            f"{where}: 'classes' ({classes!r:.200}) must be distinct and sorted, as fit "
+            "stores them in classes_ and as the model's outputs are ordered; the file "
+            "was edited. Save the estimator again with save_pretrained."
+        )
+    weights = saved["class_weight"]
+    if not isinstance(weights, list) or len(weights) != len(classes) or not all(
+            isinstance(w, Real) and not isinstance(w, bool) and math.isfinite(w) and w >= 0
+            for w in weights):
+        raise ValueError(f"{where}: 'class_weight' must list one finite, non-negative "
+                         f"weight per class ({len(classes)}), got {weights!r:.200}.")
+    pooling = saved.get("pooling", "pooler")
+    if pooling not in _POOLINGS:
+        raise ValueError(f"{where}: 'pooling' must be one of {', '.join(_POOLINGS)}, "
+                         f"got {pooling!r:.50}.")
+    if params.get("pooling", "auto") in tuple(p for p in _POOLINGS if p != pooling):
+        raise ValueError(f"{where}: the head was trained with pooling {pooling!r:.50}, but "
+                         f"params 'pooling' is {params['pooling']!r:.50}; save the "
+                         "estimator again.")
+    files = saved.get("files", [])
+    if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+        raise ValueError(f"{where}: 'files' must list file names; save the estimator again.")
+    return saved
+
+
+def _check_model_files(path, name):
+    """The files save_pretrained writes beside its JSON, or an error listing those missing."""
+    missing = [file for file in ("config.json", "tokenizer_config.json")
+               if not os.path.isfile(os.path.join(path, file))]
+    if missing:
+        raise ValueError(
+            f"{name}: {path!r} holds {_PARAMS_FILE} but not all the model and tokenizer "
+            f"files save_pretrained writes beside it: {', '.join(missing)} missing. Copy "
+            "the whole folder that save_pretrained wrote."
+        )
+    check_safe_weights(path)
+
+
+def _check_saved_labels(path, classes, config, name):
+    """The classes of the JSON against the labels the model was saved with: the output
+    ``i`` of the head is ``classes[i]``; anything else would flip predictions."""
+    expected = {i: str(label) for i, label in enumerate(classes)}
+    found = {int(k): v for k, v in (getattr(config, "id2label", None) or {}).items()}
+    if found != expected:
+        raise ValueError(
+            f"{name}: the classes in {os.path.join(path, _PARAMS_FILE)!r} "
+            f"({classes!r:.200}) do not match the labels of the model's outputs in "
+            f"config.json (id2label {found!r:.200}): the files come from different saves "
+            "or were edited, and the predictions would be wrong. Save the estimator "
+            "again with save_pretrained."
+        )
+
+
+def _load_head(classifier, file, device, name):
+    """Load a pooled classifier's head from ``file``, its tensors checked first."""
+    head = load_safetensors(file, device)
+    needed = {key: tuple(value.shape) for key, value in classifier.state_dict().items()}
+    found = {key: tuple(value.shape) for key, value in head.items()}
+    if found != needed:
+        raise ValueError(
+            f"{name}: {file!r} holds the tensors {found}, but the head of "
+            f"{needed['weight'][0]} classes on {needed['weight'][1]} hidden units needs "
+            f"{needed}: the files come from different saves or were edited. Save the "
+            "estimator again with save_pretrained."
+        )
+    classifier.load_state_dict(head)
+
+
+def _files_of_earlier_save(folder):
+    """The files the save_pretrained that wrote ``folder`` listed: ours to replace or remove."""
+    try:
+        with open(folder / _PARAMS_FILE, encoding="utf-8") as handle:
+            files = json.load(handle).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return set()
+    if not isinstance(files, list):
+        return set()
+    # Only plain names inside the folder: a file listing "../x" removes nothing.
+    return {name for name in files if isinstance(name, str) and name
+            and not os.path.isabs(name) and ".." not in name.split("/")
+            and os.path.normpath(name) == name.replace("/", os.sep)}
+
+
+def _remove_file(folder, name):
+    """Remove the file ``name`` of an earlier save (and its folder, once empty)."""
+    target = folder.joinpath(*name.split("/"))
+    if target.is_file() and not target.is_symlink():
+        target.unlink()
+        if target.parent != folder and not any(target.parent.iterdir()):
+            target.parent.rmdir()
 
 
 def supports_cls_shortcut(model):
@@ -452,14 +641,17 @@ class TransformerClassifier(SkorchClassifierBase):
             valid = TokenDataset([input_ids[i] for i in valid_idx], y_encoded[valid_idx])
         return self._build_module(source), train, valid
 
-    def _build_module(self, source):
+    def _build_module(self, source, saved=False):
+        """The module to train, or with ``saved`` the one of a saved estimator (every
+        weight from the folder; see :func:`load_trainable`)."""
         n_classes = len(self.classes_)
         if self.pooling_ == "pooler":
             module = _SequenceClassifier(load_trainable(
-                source, self.model_kwargs, self.device_, n_classes=n_classes))
+                source, self.model_kwargs, self.device_, n_classes=n_classes, saved=saved))
         else:
-            module = _PooledClassifier(load_trainable(source, self.model_kwargs, self.device_),
-                                       n_classes, self.pooling_)
+            module = _PooledClassifier(
+                load_trainable(source, self.model_kwargs, self.device_, saved=saved),
+                n_classes, self.pooling_)
         if self.freeze_encoder:
             for param in module.model.base_model.parameters():
                 param.requires_grad_(False)
@@ -531,57 +723,133 @@ class TransformerClassifier(SkorchClassifierBase):
             logits = self.net_.forward(dataset, training=False, device="cpu")
         return logits.float().numpy().astype(np.float64)[inverse]
 
-    def save_pretrained(self, path):
+    def save_pretrained(self, path, *, overwrite=False):
         """Save in Hugging Face format plus ``sklearn_imbal.json``; no pickle involved.
+
+        The folder gets the model (``config.json``, ``model.safetensors``), the
+        tokenizer, for a pooled head ``sklearn_imbal_head.safetensors`` and the pooling
+        declaration, and ``sklearn_imbal.json`` (parameters, classes, class weights and
+        the list of files written). Everything is checked before anything is written,
+        and the files are written aside first, then moved into the folder.
 
         Parameters
         ----------
         path : str or path-like
-            Directory to write (created if needed).
+            Directory to write: new, empty, or written by ``save_pretrained`` before
+            (created if needed).
+        overwrite : bool, default=False
+            Also write into a non-empty folder that was not written by
+            ``save_pretrained`` (no ``sklearn_imbal.json`` in it). Our files replace
+            files of the same name; nothing else there is deleted. Saving again into a
+            folder written by ``save_pretrained`` needs no ``overwrite`` and removes
+            the files of the earlier save that this one does not write again.
 
         Returns
         -------
         path : str
             The directory.
+
+        Raises
+        ------
+        NotADirectoryError
+            ``path``, or one of its parents, is a file.
+        PermissionError
+            The folder, or the parent it would be created in, cannot be written.
+        FileExistsError
+            The folder is not empty, was not written by ``save_pretrained`` and
+            ``overwrite`` is False.
+        sklearn.utils._param_validation.InvalidParameterError
+            A parameter was set (``set_params``) to a value that
+            :meth:`from_pretrained` would refuse.
         """
         check_is_fitted(self)
-        path = os.fspath(path)
-        os.makedirs(path, exist_ok=True)
+        folder = check_output_dir(path, "path", marker=_PARAMS_FILE, overwrite=overwrite)
+        self._validate_params()  # what from_pretrained would refuse is not written
+        state = self._saved_state()
+        earlier = _files_of_earlier_save(folder)
+        created = not folder.exists()
+        os.makedirs(folder, exist_ok=True)
+        # Written aside, then moved in: transformers' save_pretrained deletes weight
+        # shards of other saves in the folder it writes to, which may not be ours.
+        staging = tempfile.mkdtemp(prefix=".sklearn_imbal_save_", dir=folder)
+        try:
+            self._write_model_files(staging)
+            state["files"] = sorted(
+                os.path.relpath(os.path.join(root, name), staging).replace(os.sep, "/")
+                for root, _, names in os.walk(staging) for name in names)
+            with open(os.path.join(staging, _PARAMS_FILE), "w", encoding="utf-8") as handle:
+                json.dump(state, handle, indent=2, allow_nan=False)
+            for name in [*state["files"], _PARAMS_FILE]:  # the marker last
+                target = folder.joinpath(*name.split("/"))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(os.path.join(staging, *name.split("/")), target)
+            for name in sorted(earlier - set(state["files"])):  # ours, from the earlier save
+                _remove_file(folder, name)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if created and not any(folder.iterdir()):
+                folder.rmdir()
+            raise
+        shutil.rmtree(staging, ignore_errors=True)
+        return os.fspath(path)
+
+    def _write_model_files(self, folder):
         model = self.net_.module_.model
         label_names = {i: str(label) for i, label in enumerate(self.classes_)}
         model.config.id2label = label_names
         model.config.label2id = {name: i for i, name in label_names.items()}
-        quietly(model.save_pretrained, path, safe_serialization=True)
-        self.tokenizer_.save_pretrained(path)
+        quietly(model.save_pretrained, folder, safe_serialization=True)
+        self.tokenizer_.save_pretrained(folder)
         if self.pooling_ != "pooler":
             from safetensors.torch import save_file
 
             head = self.net_.module_.classifier.state_dict()
             save_file({k: v.detach().cpu().contiguous() for k, v in head.items()},
-                      os.path.join(path, _HEAD_FILE))
-            write_pooling_config(path, self.pooling_, model.config.hidden_size)
-        params = {
-            key: value for key, value in self.get_params().items()
-            if key not in ("model", "tokenizer", "device", "random_state")
+                      os.path.join(folder, _HEAD_FILE))
+            write_pooling_config(folder, self.pooling_, model.config.hidden_size)
+
+    def _saved_state(self):
+        """The content of ``sklearn_imbal.json`` (but ``files``), as JSON values."""
+        params = {key: python_scalar(value) for key, value in self.get_params().items()
+                  if key not in _UNSAVED_PARAMS}
+        if isinstance(params["class_weight"], dict):
+            # Pairs keep the labels' types: JSON object keys are strings only.
+            params["class_weight"] = [[python_scalar(label), python_scalar(weight)]
+                                      for label, weight in params["class_weight"].items()]
+        if params["model_kwargs"] is not None:
+            # A record only: from_pretrained does not apply it again (the saved config
+            # holds what it changed), so values such as a torch dtype are kept as text.
+            params["model_kwargs"] = json.loads(json.dumps(
+                {str(k): v for k, v in params["model_kwargs"].items()}, default=str))
+        state = {
+            "estimator": type(self).__name__,
+            "params": params,
+            "classes": [python_scalar(label) for label in self.classes_],
+            "class_weight": self.class_weight_.tolist(),
+            "pooling": self.pooling_,
         }
-        with open(os.path.join(path, _PARAMS_FILE), "w", encoding="utf-8") as handle:
-            json.dump({
-                "estimator": type(self).__name__,
-                "params": params,
-                "classes": [python_scalar(label) for label in self.classes_],
-                "class_weight": self.class_weight_.tolist(),
-                "pooling": self.pooling_,
-            }, handle, indent=2)
-        return path
+        try:
+            json.dumps(state, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{type(self).__name__}.save_pretrained: the parameters or classes cannot "
+                f"be written as JSON ({exc}); set plain numbers, strings and booleans."
+            ) from None
+        return state
 
     @classmethod
     def from_pretrained(cls, path, *, device="auto"):
         """Load an estimator written by :meth:`save_pretrained`, ready to predict.
 
+        Nothing is unpickled: weights are read from safetensors files only. Every
+        saved parameter is checked as ``fit`` checks it, and the classes against the
+        labels and the head size of the saved model.
+
         Parameters
         ----------
         path : str or path-like
-            Directory written by ``save_pretrained``.
+            Directory written by ``save_pretrained``. A plain Hugging Face model
+            folder is not one: fine-tune it with ``TransformerClassifier(model=path)``.
         device : str or torch.device, default="auto"
             Where to load the model.
 
@@ -589,25 +857,47 @@ class TransformerClassifier(SkorchClassifierBase):
         -------
         estimator : TransformerClassifier
             A fitted estimator whose ``model`` is ``path``.
+
+        Raises
+        ------
+        FileNotFoundError
+            ``path`` does not exist.
+        NotADirectoryError
+            ``path`` is a file.
+        ValueError
+            The folder was not written by ``save_pretrained``, misses some of its
+            files, holds only pickled weights (``pytorch_model.bin``), a damaged
+            ``sklearn_imbal.json`` or safetensors file, or files that disagree (the
+            classes against the model's labels or head). A saved parameter that
+            ``fit`` would refuse raises ``InvalidParameterError`` (a ``ValueError``).
         """
+        name = f"{cls.__name__}.from_pretrained"
         path = os.fspath(path)
-        with open(os.path.join(path, _PARAMS_FILE), encoding="utf-8") as handle:
-            saved = json.load(handle)
-        params = dict(saved["params"])
+        saved = _read_saved_state(path, cls)
+        params = saved["params"]
         # The saved config already holds what model_kwargs changed (e.g. the layers kept).
         params["model_kwargs"] = None
         estimator = cls(model=path, device=device, **params)
-        estimator.classes_ = np.asarray(saved["classes"])
+        try:
+            estimator._validate_params()
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                f"{name}: a parameter saved in {os.path.join(path, _PARAMS_FILE)!r} is "
+                f"not valid: {exc} The file was edited or damaged; save the estimator "
+                "again with save_pretrained."
+            ) from None
+        _check_model_files(path, name)
+        classes = saved["classes"]
+        _check_saved_labels(path, classes, load_config(path), name)
+        estimator.classes_ = np.asarray(classes)
         estimator.class_weight_ = np.asarray(saved["class_weight"], dtype=np.float64)
         estimator.device_ = resolve_device(device)
         # Folders saved before the pooling choice hold the model's own head.
         source = estimator._load_pretrained(saved_pooling=saved.get("pooling", "pooler"))
-        module = estimator._build_module(source)
+        module = estimator._build_module(source, saved=True)
         if estimator.pooling_ != "pooler":
-            from safetensors.torch import load_file
-
-            head = load_file(os.path.join(path, _HEAD_FILE), device=str(estimator.device_))
-            module.classifier.load_state_dict(head)
+            _load_head(module.classifier, os.path.join(path, _HEAD_FILE),
+                       estimator.device_, name)
         estimator.net_ = estimator._build_net(
             module, nn.CrossEntropyLoss(), TokenDataset([[0]]), None, 0)
         estimator.net_.initialize()
