@@ -25,7 +25,7 @@ from torch import nn
 
 from .._skorch import Net, SkorchClassifierBase
 from ..utils._docstring import fill_doc
-from ..utils._paths import check_output_dir
+from ..utils._paths import MODEL_MARKER, check_output_dir
 from ..utils._sklearn import fit_context
 from ..utils._text import validate_texts
 from ..utils._torch import resolve_device
@@ -205,13 +205,22 @@ def _load_head(classifier, file, device, name):
     classifier.load_state_dict(head)
 
 
-def _files_of_earlier_save(folder):
-    """The files the save_pretrained that wrote ``folder`` listed: ours to replace or remove."""
+def _files_of_earlier_save(folder, estimator_name):
+    """The files the save_pretrained that wrote ``folder`` listed: ours to replace or remove.
+
+    Only from a marker that is ours (a JSON object with the keys we write, by this
+    estimator); a user's own ``sklearn_imbal.json`` written over with ``overwrite=True``
+    removes nothing.
+    """
     try:
         with open(folder / _PARAMS_FILE, encoding="utf-8") as handle:
-            files = json.load(handle).get("files", [])
-    except (OSError, ValueError, AttributeError):
+            saved = json.load(handle)
+    except (OSError, ValueError, RecursionError):
         return set()
+    if not (isinstance(saved, dict) and saved.get("estimator") == estimator_name
+            and all(key in saved for key in MODEL_MARKER["marker_keys"])):
+        return set()
+    files = saved.get("files", [])
     if not isinstance(files, list):
         return set()
     # Only plain names inside the folder: a file listing "../x" removes nothing.
@@ -763,10 +772,10 @@ class TransformerClassifier(SkorchClassifierBase):
             :meth:`from_pretrained` would refuse.
         """
         check_is_fitted(self)
-        folder = check_output_dir(path, "path", marker=_PARAMS_FILE, overwrite=overwrite)
+        folder = check_output_dir(path, "path", **MODEL_MARKER, overwrite=overwrite)
         self._validate_params()  # what from_pretrained would refuse is not written
         state = self._saved_state()
-        earlier = _files_of_earlier_save(folder)
+        earlier = _files_of_earlier_save(folder, type(self).__name__)
         created = not folder.exists()
         os.makedirs(folder, exist_ok=True)
         # Written aside, then moved in: transformers' save_pretrained deletes weight

@@ -128,6 +128,18 @@ def test_a_tampered_file_list_removes_nothing_outside_the_folder(fitted, tmp_pat
     assert outside.read_text() == "keep"
 
 
+def test_a_foreign_marker_file_neither_counts_as_ours_nor_removes_anything(fitted, tmp_path):
+    folder = tmp_path / "foreign"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("mine")
+    (folder / "sklearn_imbal.json").write_text(json.dumps({"files": ["notes.txt"]}))
+    with pytest.raises(FileExistsError, match="not written by sklearn-imbal"):
+        fitted.save_pretrained(folder)
+    fitted.save_pretrained(folder, overwrite=True)
+    fitted.save_pretrained(folder)  # now ours
+    assert (folder / "notes.txt").read_text() == "mine"
+
+
 def test_numpy_parameters_int_label_weights_and_dtype_kwargs_round_trip(tiny_bert_path,
                                                                         tmp_path):
     labels = [1 if label == "angry" else 0 for label in LABELS]
