@@ -1,4 +1,10 @@
-"""TransformerEmbedder: raw text to frozen-encoder embeddings (design: ``doc/text.md``)."""
+"""TransformerEmbedder: raw text to frozen-encoder embeddings (design: ``doc/text.md``).
+
+The embedding cache (``memory``) lives in :mod:`._cache`: one ``.npy`` file per set of
+texts, keyed on a SHA-256 of the model's and tokenizer's identities (computed once in
+``fit``), ``pooling_``, ``normalize``, ``max_length_`` and the texts; never unpickled,
+checked against the requested shape and dtype, written atomically.
+"""
 
 import hashlib
 import io
@@ -11,13 +17,14 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, check_memory
+from sklearn.utils.validation import check_is_fitted
 
 from ..utils._docstring import fill_doc
 from ..utils._sklearn import fit_context
 from ..utils._text import validate_texts
 from ..utils._torch import resolve_device
 from ._batching import length_order, pad, tokenize
+from ._cache import cache_folder, embedding_key, load_embeddings, save_embeddings
 from ._hub import (
     concrete_device,
     effective_max_length,
@@ -31,8 +38,6 @@ from ._hub import (
 from ._pooling import declared_pooling, pool
 
 __all__ = ["TransformerEmbedder"]
-
-_EMBED_UNHASHED = ["model", "tokenizer", "device", "batch_size"]
 
 
 @fill_doc
@@ -79,10 +84,14 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Keyword arguments of ``AutoModel.from_pretrained`` when ``model`` is a path or
         name, e.g. ``{"num_hidden_layers": 2}`` keeps the first two layers (faster,
         coarser) or ``{"dtype": torch.bfloat16}``. Not allowed with a model object.
-    memory : str, joblib.Memory or None, default=None
-        Cache of embeddings: a folder, or a ``joblib.Memory``. Embedding the same
-        texts again with the same model and settings then reads them from disk, e.g.
-        across the candidates of a grid search over the downstream steps.
+    memory : str, os.PathLike, joblib.Memory or None, default=None
+        Cache of embeddings: a folder (created when first written; it may hold other
+        files, which are left alone), or a ``joblib.Memory``, of which only the folder
+        (``location``) is used. Embedding the same texts again with the same model
+        and settings then reads them from disk, e.g. across the candidates of a grid
+        search over the downstream steps. Entries are plain ``.npy`` files, never
+        unpickled: one that does not hold finite float32 embeddings of the requested
+        shape is recomputed and rewritten (see Notes). ``None`` caches nothing.
 
     Attributes
     ----------
@@ -103,6 +112,23 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         Truncation length used: ``max_length`` capped at the tokenizer's
         ``model_max_length`` and the model's ``max_position_embeddings``.
 
+    Raises
+    ------
+    NotADirectoryError
+        At ``fit`` or ``transform``, before any work, when ``memory`` is a file.
+    PermissionError
+        At ``fit`` or ``transform``, before any work, when the ``memory`` folder (or
+        the parent it would be created in) cannot be written.
+    TypeError
+        When ``memory`` is an object with a ``cache`` method but no folder
+        (``location``).
+
+    Warns
+    -----
+    UserWarning
+        When a cache entry cannot be written (e.g. a full disk): the embeddings are
+        returned anyway, uncached.
+
     See Also
     --------
     sklearn.feature_extraction.text.TfidfVectorizer : Sparse bag-of-words features.
@@ -116,6 +142,14 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
 
     ``clone`` deep-copies a model *object* passed as ``model``; in a search over many
     candidates, pass the model's folder instead, so the clones share one loaded copy.
+
+    The embedding cache executes nothing it finds in the ``memory`` folder: entries
+    are ``.npy`` files loaded with ``allow_pickle=False``, and an entry of the wrong
+    shape, dtype or format (a pickle, a truncated or garbled file) counts as a miss.
+    Entries are written to a temporary file and moved into place, so concurrent
+    workers never read half a file. Someone who can write into the folder can still
+    plant embeddings of the right shape but wrong values: share it only with people
+    whose embeddings you would use.
 
     Examples
     --------
@@ -155,7 +189,7 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "device": [str, torch.device],
         "model_kwargs": [dict, None],
-        "memory": [None, str, HasMethods(["cache"])],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
     }
 
     def __init__(
@@ -199,6 +233,7 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         """
         name = type(self).__name__
         validate_texts(X, estimator_name=name)
+        cache_folder(self.memory, name)  # a bad memory= fails before the model loads
         self.device_ = concrete_device(resolve_device(self.device))
         if isinstance(self.model, torch.nn.Module):
             if self.model_kwargs:
@@ -246,24 +281,32 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
             One embedding per text, in the input order.
         """
         check_is_fitted(self)
-        texts = validate_texts(X, estimator_name=type(self).__name__)
-        runtime = dict(
-            model=self.model_, tokenizer=self.tokenizer_, device=self.device_,
-            batch_size=self.batch_size,
-        )
-        if self.memory is None:
-            return _embed(texts, None, None, self.pooling_, self.normalize, self.max_length_,
-                          **runtime)
+        name = type(self).__name__
+        texts = validate_texts(X, estimator_name=name)
+        folder = cache_folder(self.memory, name)
+        if folder is None:
+            return self._embed(texts)
         identity = self._cache_identity
         if identity is None:  # memory was set after fit
             identity = self._identity(self._tokenizer_path)
-        embed = check_memory(self.memory).cache(_embed, ignore=_EMBED_UNHASHED)
         model_id, tokenizer_id = identity
-        return embed(texts, model_id, tokenizer_id, self.pooling_, self.normalize,
-                     self.max_length_, **runtime)
+        key = embedding_key(texts, {
+            "model": model_id, "tokenizer": tokenizer_id, "pooling": self.pooling_,
+            "normalize": bool(self.normalize), "max_length": int(self.max_length_),
+        })
+        cached = load_embeddings(folder, key, (len(texts), self.embedding_dim_))
+        if cached is not None:
+            return cached
+        embeddings = self._embed(texts)
+        save_embeddings(folder, key, embeddings, name)
+        return embeddings
+
+    def _embed(self, texts):
+        return _embed(texts, self.tokenizer_, self.model_, self.device_, self.pooling_,
+                      self.normalize, self.max_length_, self.batch_size)
 
     def _identity(self, tokenizer_path):
-        """``(model identity, tokenizer identity)``: hashable tuples for the embedding cache."""
+        """``(model identity, tokenizer identity)``: JSON-able tuples for the embedding cache."""
         if self.model_path_ is not None:
             model_id = (
                 "path", self.model_path_, folder_stamp(self.model_path_),
@@ -310,9 +353,8 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         return tags
 
 
-def _embed(texts, model_id, tokenizer_id, pooling, normalize, max_length, *, model, tokenizer,
-           device, batch_size):
-    """Embed ``texts``: the function ``memory`` caches (``model_id``/``tokenizer_id`` key it).
+def _embed(texts, tokenizer, model, device, pooling, normalize, max_length, batch_size):
+    """Embed ``texts`` with ``model`` (no cache: ``transform`` handles ``memory``).
 
     Tokenises everything once without padding, runs batches of similar length (longest
     first, so an out-of-memory error shows at once), each padded on the right to its
