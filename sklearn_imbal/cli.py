@@ -177,8 +177,9 @@ def _texts(frame, name, path):
     values = column.tolist()
     bad = unusable_texts(values)
     if bad:
-        raise _UsageError(f"{path}: {len(bad)} rows have an empty or missing text in {name!r} "
-                          f"(lines {_lines(bad)}); drop those rows or fill them")
+        raise _UsageError(f"{path}: {len(bad)} rows have an empty, missing or invalid "
+                          f"(lone surrogate) text in {name!r} (lines {_lines(bad)}); drop "
+                          "those rows or fill them")
     return values
 
 

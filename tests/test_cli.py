@@ -193,7 +193,8 @@ BAD_INPUTS = {
                          + b"u1,b\nu2,b\n", ["--label", "y"],
                          "lower the number of folds (cv / --cv) to 2"),
     "empty texts": (b"text,y\nhi,a\n,a\nhu,b\n  ,b\n", ["--label", "y"],
-                    "2 rows have an empty or missing text in 'text' (lines 3, 5)"),
+                    "2 rows have an empty, missing or invalid (lone surrogate) text in 'text' "
+                    "(lines 3, 5)"),
     "missing labels": (b"text,y\nhi,a\nho,\nhu,b\n", ["--label", "y"], "no label in 'y'"),
     "numeric text": (b"text,y\n1,a\n2,b\n3,a\n", ["--label", "y"],
                      "column 'text' (--text) holds numbers, not texts"),

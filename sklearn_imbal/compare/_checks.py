@@ -67,7 +67,7 @@ def check_target(y, cv):
 
 
 def check_texts(X):
-    """The texts as a list, with one clear error for empty or missing texts."""
+    """The texts as a list, with one clear error for empty, missing or invalid texts."""
     values = X.iloc[:, 0].tolist() if hasattr(X, "iloc") and X.ndim == 2 else (
         X.tolist() if hasattr(X, "tolist") else list(X))
     values = [v[0] if isinstance(v, (list, tuple, np.ndarray)) else v for v in values]
@@ -75,8 +75,8 @@ def check_texts(X):
     if bad:
         rows = ", ".join(str(i) for i in bad[:5]) + (", ..." if len(bad) > 5 else "")
         raise DataError(
-            f"{len(bad)} texts are empty, missing or not strings (rows {rows}); drop those "
-            "rows or fill them with a placeholder text."
+            f"{len(bad)} texts are empty, missing, not strings or not valid Unicode (a lone "
+            f"surrogate) (rows {rows}); drop those rows or fill them with a placeholder text."
         )
     return validate_texts(values, estimator_name="compare_techniques")
 

@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import (
     InvalidParameterError,
 )
 
-from ..utils._text import validate_texts
+from ..utils._text import lone_surrogate, validate_texts
 from ..utils._validation import python_scalar
 from ._base import AugmenterParams, check_n
 
@@ -466,7 +466,7 @@ class LLMAugmenter(AugmenterParams):
                 stats["dropped_empty"] += 1
             elif len(text) > self.max_length:
                 stats["dropped_too_long"] += 1
-            elif _has_lone_surrogate(text):  # not encodable: tokenizers fail on it
+            elif lone_surrogate(text) is not None:  # not encodable: tokenizers fail on it
                 stats["dropped_lone_surrogate"] += 1
             elif redact.finds(text):  # the server echoed the key
                 stats["dropped_api_key"] += 1
@@ -578,14 +578,6 @@ def _preview(content, redact, size=80):
     # The key goes before the cut: a key astride it would leave a piece of itself.
     content = " ".join(redact(content).split())
     return repr(content if len(content) <= size else content[:size] + "...")
-
-
-def _has_lone_surrogate(text):
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _check_base_url(url, name):
