@@ -80,7 +80,7 @@ def check_labels(y, name="y", *, allow_column=False):
         # numpy turns a NaN among strings into the string "nan": look at the input itself.
         values = y if y.dtype.kind == "O" else np.asarray(y_in, dtype=object).ravel()
         missing = [i for i, value in enumerate(values) if _is_missing(value)]
-        if not len(missing) and y.dtype.kind == "O":
+        if not len(missing):
             kinds = {}
             for i, value in enumerate(values):
                 kinds.setdefault(_label_kind(value), i)

@@ -65,6 +65,14 @@ def test_mixed_label_types_are_named_as_such(entry):
         ENTRY_POINTS[entry](MIXED)
 
 
+@pytest.mark.parametrize("entry", ENTRY_POINTS)
+def test_mixed_label_types_in_a_plain_list_are_named_too(entry):
+    # numpy would turn ["a", 1, ...] into strings, making 1 and "1" one class.
+    expected = r"mixes label types \(str 'a' at index 0, int 1 at index 1\)"
+    with pytest.raises(ValueError, match=expected):
+        ENTRY_POINTS[entry](list(MIXED))
+
+
 def test_check_labels_accepts_clean_labels_and_returns_an_array():
     y = check_labels(["b", "a", "b"])
     assert isinstance(y, np.ndarray) and y.tolist() == ["b", "a", "b"]
