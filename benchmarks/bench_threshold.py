@@ -16,6 +16,13 @@ Multiclass part (d): the 3-class drug reviews, TF-IDF + logistic regression; out
 stratified CV of ``ThresholdTunedClassifier`` (its own inner ``cv=5``, scoring macro F1)
 against the plain pipeline (argmax) on the same outer folds; macro F1 mean +/- sd.
 
+Selection part (e): which threshold of the cross-validated curve transfers to the refitted
+model. On every binary set of (a)-(c), 5 outer stratified folds; inside each, the same
+tuning folds for ``TunedThresholdClassifierCV`` and ``ThresholdTunedClassifier`` with
+``selection="plateau"`` (the default, one-standard-error rule) and ``"best"`` (the exact
+maximum); test F1 mean over the outer folds, each minus scikit-learn's, then the mean and
+the worst over the sets. ``--parts e`` runs it alone (about 10 minutes on 2 cores).
+
 Run ``python benchmarks/bench_threshold.py`` (several minutes on 2 cores) or ``--quick``
 (20,000 rows in (a), KEEL yeast4 and ecoli3, VADER tweets, 3 outer folds in (d), 1 repeat).
 ``--peer-only`` runs scikit-learn's side alone, without importing sklearn_imbal.
@@ -186,6 +193,45 @@ def part_vader(sources, ours_cls, repeats):
     return rows
 
 
+# --------------------------------------------------------------------------- selection
+def selection_sets(n_rows, keel, vader):
+    synthetic = make_classification(n_rows, n_features=40, weights=[0.97, 0.03],
+                                    random_state=0)
+    yield "synthetic (LR)", *synthetic, LogisticRegression(max_iter=1000)
+    for name in keel:
+        yield f"{name} (HGB)", *load_keel(name), HistGradientBoostingClassifier(random_state=0)
+    for source in vader:
+        texts, y = load_vader(source)
+        yield f"vader {source} (TF-IDF + LR)", np.asarray(texts, dtype=object), y, text_pipeline()
+
+
+def part_selection(n_rows, keel, vader, ours_cls):
+    systems = {PEER: lambda est, cv: TunedThresholdClassifierCV(est, scoring="f1", cv=cv)}
+    if ours_cls is not None:
+        for rule in ("plateau", "best"):
+            systems[f"ours {rule}"] = (
+                lambda est, cv, rule=rule: ours_cls(est, scoring="f1", cv=cv, selection=rule))
+    print("\n## (e) threshold selection: test F1 over 5 outer stratified folds, minus "
+          f"{PEER}'s (same tuning folds inside)")
+    print(f"{'data':34s}" + "".join(f"{name:>16s}" for name in systems))
+    deltas = {name: [] for name in systems if name != PEER}
+    for name, X, y, estimator in selection_sets(n_rows, keel, vader):
+        outer = StratifiedKFold(5, shuffle=True, random_state=0)
+        f1 = {system: [] for system in systems}
+        for train, test in outer.split(X, y):
+            for system, make in systems.items():
+                model = make(clone(estimator), tuning_cv()).fit(X[train], y[train])
+                f1[system].append(f1_score(y[test], model.predict(X[test])))
+        peer = np.mean(f1[PEER])
+        cells = [f"{peer:16.3f}"]
+        for system in deltas:
+            deltas[system].append(np.mean(f1[system]) - peer)
+            cells.append(f"{deltas[system][-1]:+16.3f}")
+        print(f"{name:34s}" + "".join(cells), flush=True)
+    for label, reduce in (("mean over sets", np.mean), ("worst set", np.min)):
+        print(f"{label:34s}{'':16s}" + "".join(f"{reduce(d):+16.3f}" for d in deltas.values()))
+
+
 # --------------------------------------------------------------------------- multiclass
 def part_multiclass(n_outer, ours_cls):
     texts, y = load_drug_reviews()
@@ -237,7 +283,7 @@ def main(argv=None):
     parser.add_argument("--keel", nargs="*", help=f"KEEL sets ({' '.join(KEEL_SETS)})")
     parser.add_argument("--vader", nargs="*", choices=VADER_SETS, help="VADER sets (both)")
     parser.add_argument("--outer-folds", type=int, help="outer folds of part (d) (5)")
-    parser.add_argument("--parts", default="abcd", help="which parts to run (abcd)")
+    parser.add_argument("--parts", default="abcde", help="which parts to run (abcde)")
     parser.add_argument("--peer-only", action="store_true",
                         help="run scikit-learn's side alone; do not import sklearn_imbal")
     args = parser.parse_args(argv)
@@ -265,6 +311,8 @@ def main(argv=None):
         print(f"\n## all binary sets\n{summary(binary_rows)}")
     if "d" in args.parts:
         part_multiclass(n_outer, ours_cls)
+    if "e" in args.parts:
+        part_selection(n_rows, keel, vader, ours_cls)
 
 
 if __name__ == "__main__":

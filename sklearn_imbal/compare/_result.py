@@ -238,7 +238,7 @@ class ComparisonResult:
         --------
         >>> from sklearn.datasets import make_classification
         >>> from sklearn_imbal.compare import compare_techniques
-        >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
+        >>> X, y = make_classification(n_samples=400, weights=[0.9], random_state=0)
         >>> result = compare_techniques(X, y, cv=3, progress=False,
         ...                             techniques=["class_weight", "threshold"])
         >>> model = result.make_estimator().fit(X, y)  # the winner: threshold tuning

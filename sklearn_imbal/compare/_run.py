@@ -173,17 +173,17 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
     --------
     >>> from sklearn.datasets import make_classification
     >>> from sklearn_imbal.compare import compare_techniques
-    >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
+    >>> X, y = make_classification(n_samples=400, weights=[0.9], random_state=0)
     >>> result = compare_techniques(X, y, cv=3, progress=False,
     ...                             techniques=["class_weight", "threshold"])
     >>> result.ranking
     ['threshold', 'baseline', 'class_weight']
     >>> print(result.recommendation)
-    Recommended: threshold tuning: MCC 0.559 ± 0.058 vs baseline 0.536 ± 0.075 over 3-fold
+    Recommended: threshold tuning: MCC 0.527 ± 0.131 vs baseline 0.510 ± 0.083 over 3-fold
     stratified cross-validation. The gain over the baseline is within one standard
-    deviation across folds: treat it as tentative. Runner-up: baseline (0.536 ± 0.075).
+    deviation across folds: treat it as tentative. Runner-up: baseline (0.510 ± 0.083).
     >>> round(result.summary("class_weight")["minority_recall"][0], 3)
-    0.703
+    0.782
     >>> result.skipped
     {}
     """

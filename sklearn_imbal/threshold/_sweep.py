@@ -202,6 +202,25 @@ def tie_break(scores):
     return int(best[len(best) // 2])
 
 
+def plateau_index(curves):
+    """Index of the middle of the candidates within one standard error of the best.
+
+    ``curves`` is (n_folds, n_candidates), candidates sorted. The best mean score is
+    an optimistic pick: fold models score the minority on different scales, so the
+    exact maximum of the fold mean can be a spike that one fold made and the refitted
+    model does not share. The one-standard-error rule of model selection keeps every
+    candidate whose mean is within one standard error (over the folds, at the best)
+    of the best mean, and takes the middle of them. With one fold: the best.
+    """
+    mean = curves.mean(axis=0)
+    best = tie_break(mean)
+    if curves.shape[0] < 2:
+        return best
+    se = curves[:, best].std(ddof=1) / np.sqrt(curves.shape[0])
+    close = np.flatnonzero(mean >= mean[best] - se - 1e-12)
+    return int(close[len(close) // 2])
+
+
 def check_thresholds(thresholds):
     """``thresholds`` checked: ``"auto"``, an int >= 2, or the candidates as a sorted array.
 

@@ -29,6 +29,7 @@ from ._sweep import (
     candidate_thresholds,
     check_thresholds,
     direct_curve,
+    plateau_index,
     positive_index,
     resolve_scorer,
     safe_divide,
@@ -169,6 +170,16 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         (finite numbers; a single one is a fixed threshold, used as it is, with its
         cross-validated score in ``best_score_``). Multiclass targets and a
         ``cost_matrix`` tune no threshold and need ``"auto"``.
+    selection : {"plateau", "best"}, default="plateau"
+        Binary: which threshold of the cross-validated curve to keep. ``"best"`` is
+        the exact maximum of the mean score over the folds (the middle of tied
+        maxima). ``"plateau"`` applies the one-standard-error rule: of the
+        candidates whose mean score is within one standard error (over the folds, at
+        the best) of the best, the middle one. Fold models score the minority on
+        different scales, so the exact maximum can be a spike that one fold made and
+        the refitted model does not share; the plateau transfers (measured on the
+        KEEL sets, see README). With a single split (a float ``cv``, ``"prefit"``)
+        both are the best. Multiclass weights and cost matrices take the best.
     cv : int, float, cross-validation generator, iterable or "prefit", default=5
         How out-of-fold predictions are made: an int or splitter (stratified
         k-fold for ints); a float in (0, 1) for one stratified split with that test
@@ -272,10 +283,10 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
     >>> tuned = ThresholdTunedClassifier(LogisticRegression(), scoring="f1").fit(
     ...     X_train, y_train)
     >>> print(f"{tuned.best_threshold_:.2f}")
-    0.22
+    0.21
     >>> print(f"F1 at 0.5: {f1_score(y_test, plain.predict(X_test)):.2f}, "
     ...       f"tuned: {f1_score(y_test, tuned.predict(X_test)):.2f}")
-    F1 at 0.5: 0.30, tuned: 0.44
+    F1 at 0.5: 0.30, tuned: 0.45
     """
 
     _parameter_constraints = {
@@ -287,6 +298,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         "cv": [
             "cv_object", StrOptions({"prefit"}), Interval(Real, 0.0, 1.0, closed="neither"),
         ],
+        "selection": [StrOptions({"plateau", "best"})],
         "refit": ["boolean"],
         "cost_matrix": ["array-like", None],
         "pos_label": [Real, str, "boolean", None],
@@ -304,6 +316,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         *,
         scoring=None,
         thresholds="auto",
+        selection="plateau",
         cv=5,
         refit=True,
         cost_matrix=None,
@@ -318,6 +331,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self.estimator = estimator
         self.scoring = scoring
         self.thresholds = thresholds
+        self.selection = selection
         self.cv = cv
         self.refit = refit
         self.cost_matrix = cost_matrix
@@ -552,7 +566,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                     y_pos[fold], score[fold], weights[fold], candidates, pos_index)))
         curves = np.asarray(curves)
         mean = curves.mean(axis=0)
-        best = tie_break(mean)
+        best = plateau_index(curves) if self.selection == "plateau" else tie_break(mean)
         self.best_threshold_ = float(candidates[best])
         self.best_score_ = float(mean[best])
         if self.store_cv_results:

@@ -154,10 +154,35 @@ def test_moved_scorer_internals_are_an_error_naming_the_scikit_learn_version(bin
         ThresholdTunedClassifier(LogisticRegression(), scoring=scorer).fit(X, y)
 
 
+def test_plateau_selection_is_the_one_standard_error_rule(binary):
+    X, y = binary
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    best = ThresholdTunedClassifier(LogisticRegression(), cv=cv, selection="best",
+                                    store_cv_results=True).fit(X, y)
+    plateau = ThresholdTunedClassifier(LogisticRegression(), cv=cv,
+                                       store_cv_results=True).fit(X, y)
+    results = plateau.cv_results_
+    scores, mean = results["scores"], results["mean_score"]
+    top = np.argmax(mean)
+    # By hand: within one standard error (over the 5 folds, at the best) of the best.
+    se = np.std(scores[:, top], ddof=1) / np.sqrt(5)
+    close = np.flatnonzero(mean >= mean[top] - se - 1e-12)
+    assert plateau.best_threshold_ == results["thresholds"][close[len(close) // 2]]
+    assert plateau.best_score_ == pytest.approx(mean[close[len(close) // 2]])
+    assert mean[top] - se - 1e-12 <= plateau.best_score_ <= best.best_score_
+    assert best.best_threshold_ == results["thresholds"][top]
+    assert len(close) > 1 and plateau.best_threshold_ != best.best_threshold_
+    # One split: no standard error, both rules keep the best.
+    single = [ThresholdTunedClassifier(LogisticRegression(), cv=0.3, selection=rule,
+                                       random_state=0).fit(X, y) for rule in ("plateau", "best")]
+    assert single[0].best_threshold_ == single[1].best_threshold_
+
+
 def test_binary_threshold_maximises_the_mean_fold_score(binary):
     X, y = binary
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
-    tuned = ThresholdTunedClassifier(LogisticRegression(), cv=cv, store_cv_results=True)
+    tuned = ThresholdTunedClassifier(LogisticRegression(), cv=cv, selection="best",
+                                     store_cv_results=True)
     tuned.fit(X, y)
     # Recompute every fold by hand, with plain scikit-learn.
     fold_probas = []
