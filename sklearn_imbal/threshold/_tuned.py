@@ -39,6 +39,10 @@ from ._sweep import (
 
 __all__ = ["ThresholdTunedClassifier"]
 
+# The rates a binary threshold can be constrained on, and the direction of the bound.
+_CONSTRAINTS = {"precision": "at least", "recall": "at least", "specificity": "at least",
+                "flagged": "at most"}
+
 
 # --------------------------------------------------------------------------- estimator
 def _fit_and_predict(estimator, X, y, train, test, fit_params, response_method, classes):
@@ -180,6 +184,16 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         the refitted model does not share; the plateau transfers (measured on the
         KEEL sets, see README). With a single split (a float ``cv``, ``"prefit"``)
         both are the best. Multiclass weights and cost matrices take the best.
+    constraint : tuple of (str, float) or None, default=None
+        Binary: a condition the threshold must meet on the out-of-fold predictions
+        (the mean over the folds), the scorer being maximised among the thresholds
+        that meet it: ``("precision", 0.9)`` (precision of the positive class at
+        least 0.9), ``("recall", 0.8)``, ``("specificity", 0.99)`` (at least), or
+        ``("flagged", 0.05)`` (at most 5% of the samples predicted positive). So
+        ``scoring="recall", constraint=("precision", 0.9)`` is "the highest recall at
+        a precision of at least 0.9". When no candidate meets it, ``fit`` raises a
+        ``ValueError`` giving the best value reached. Multiclass targets and cost
+        matrices take none.
     cv : int, float, cross-validation generator, iterable or "prefit", default=5
         How out-of-fold predictions are made: an int or splitter (stratified
         k-fold for ints); a float in (0, 1) for one stratified split with that test
@@ -299,6 +313,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             "cv_object", StrOptions({"prefit"}), Interval(Real, 0.0, 1.0, closed="neither"),
         ],
         "selection": [StrOptions({"plateau", "best"})],
+        "constraint": [tuple, None],
         "refit": ["boolean"],
         "cost_matrix": ["array-like", None],
         "pos_label": [Real, str, "boolean", None],
@@ -317,6 +332,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         scoring=None,
         thresholds="auto",
         selection="plateau",
+        constraint=None,
         cv=5,
         refit=True,
         cost_matrix=None,
@@ -332,6 +348,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self.scoring = scoring
         self.thresholds = thresholds
         self.selection = selection
+        self.constraint = constraint
         self.cv = cv
         self.refit = refit
         self.cost_matrix = cost_matrix
@@ -398,6 +415,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 f"decision threshold, but this fit tunes {tuned}, not a threshold; leave "
                 "thresholds='auto'."
             )
+        constraint = self._check_constraint(binary and cost is None)
         scorer = None
         if cost is None:
             scorer = resolve_scorer(self.scoring, "f1" if binary else "f1_macro")
@@ -416,7 +434,8 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         if cost is not None:
             self._fit_cost(y_enc, responses, weights, folds, cost, results)
         elif binary:
-            self._fit_binary(y_enc, responses, weights, folds, scorer, thresholds, results)
+            self._fit_binary(y_enc, responses, weights, folds, scorer, thresholds, results,
+                             constraint)
         else:
             self._fit_multiclass(y_enc, responses, weights, folds, scorer, results)
         self.cv_results_ = results if self.store_cv_results else None
@@ -527,7 +546,29 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             estimator = _FoldAverage([model for model, _ in fitted], self.classes_)
         return estimator, folds, responses
 
-    def _fit_binary(self, y_enc, responses, weights, folds, scorer, thresholds, results):
+    def _check_constraint(self, binary):
+        if self.constraint is None:
+            return None
+        if not binary:
+            raise ValueError(
+                "constraint applies to a binary decision threshold; this fit tunes "
+                "per-class weights or a cost matrix. Leave constraint=None."
+            )
+        if len(self.constraint) != 2 or self.constraint[0] not in _CONSTRAINTS:
+            raise ValueError(
+                f"constraint={self.constraint!r:.80} must be a pair (metric, value) with "
+                f"metric among {sorted(_CONSTRAINTS)}, e.g. ('precision', 0.9)."
+            )
+        name, value = self.constraint
+        if isinstance(value, bool) or not isinstance(value, Real) or not 0 <= value <= 1:
+            raise ValueError(
+                f"constraint={self.constraint!r:.80}: the value must be a number in "
+                "[0, 1], a rate."
+            )
+        return name, float(value)
+
+    def _fit_binary(self, y_enc, responses, weights, folds, scorer, thresholds, results,
+                    constraint=None):
         pos_index = positive_index(self.classes_, self.pos_label, scorer)
         self.pos_label_ = self.classes_[pos_index]
         score = responses[:, pos_index] if responses.ndim == 2 else (
@@ -566,7 +607,13 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                     y_pos[fold], score[fold], weights[fold], candidates, pos_index)))
         curves = np.asarray(curves)
         mean = curves.mean(axis=0)
-        best = plateau_index(curves) if self.selection == "plateau" else tie_break(mean)
+        allowed = np.arange(candidates.shape[0])
+        if constraint is not None:
+            allowed = self._allowed(constraint, y_pos, score, weights, folds, candidates,
+                                    results)
+        chosen = curves[:, allowed]
+        best = allowed[plateau_index(chosen) if self.selection == "plateau"
+                       else tie_break(chosen.mean(axis=0))]
         self.best_threshold_ = float(candidates[best])
         self.best_score_ = float(mean[best])
         if self.store_cv_results:
@@ -585,6 +632,35 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 f1=safe_divide(2 * precision * recall, precision + recall, 0.0),
                 scoring=_scoring_name(self.scoring, "f1"), pos_label=self.pos_label_,
             )
+
+    def _allowed(self, constraint, y_pos, score, weights, folds, candidates, results):
+        """Indices of the candidates whose mean fold value of the constraint holds."""
+        name, value = constraint
+        values = []
+        for fold in folds:
+            # Positive class at index 1, whichever class it is in classes_.
+            confusion = binary_confusions(y_pos[fold], score[fold], weights[fold], candidates)
+            tn, fp = confusion[:, 0, 0], confusion[:, 0, 1]
+            fn, tp = confusion[:, 1, 0], confusion[:, 1, 1]
+            values.append({
+                "precision": safe_divide(tp, tp + fp, 0.0),
+                "recall": safe_divide(tp, tp + fn, 0.0),
+                "specificity": safe_divide(tn, tn + fp, 0.0),
+                "flagged": safe_divide(tp + fp, tp + fp + tn + fn, 0.0),
+            }[name])
+        mean = np.mean(values, axis=0)
+        at_most = _CONSTRAINTS[name] == "at most"
+        allowed = np.flatnonzero(mean <= value + 1e-12 if at_most else mean >= value - 1e-12)
+        if self.store_cv_results:
+            results.update(constraint=(name, value), constraint_mean=mean)
+        if allowed.size == 0:
+            reached = mean.min() if at_most else mean.max()
+            raise ValueError(
+                f"No threshold meets constraint={self.constraint!r}: on the out-of-fold "
+                f"predictions the {'lowest' if at_most else 'highest'} mean {name} is "
+                f"{reached:.4f}. Loosen the constraint or improve the estimator."
+            )
+        return allowed
 
     def _fit_multiclass(self, y_enc, proba, weights, folds, scorer, results):
         confusion_scorer = ConfusionScorer(scorer, self.classes_, None)

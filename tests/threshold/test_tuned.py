@@ -154,6 +154,60 @@ def test_moved_scorer_internals_are_an_error_naming_the_scikit_learn_version(bin
         ThresholdTunedClassifier(LogisticRegression(), scoring=scorer).fit(X, y)
 
 
+@pytest.mark.parametrize("name, metric", [
+    ("precision", precision_score), ("recall", recall_score), ("flagged", None),
+])
+def test_constrained_threshold_by_hand(binary, name, metric):
+    """Best F1 among the thresholds whose mean fold rate meets a bound that binds."""
+    X, y = binary
+    cv = StratifiedKFold(5, shuffle=True, random_state=0)
+    folds = [(y[test], LogisticRegression().fit(X[train], y[train])
+              .predict_proba(X[test])[:, 1]) for train, test in cv.split(X, y)]
+
+    def mean_rate(t):
+        if metric is None:  # share of samples flagged positive
+            return np.mean([np.mean(p >= t) for _, p in folds])
+        return np.mean([metric(yt, (p >= t).astype(int), zero_division=0.0)
+                        for yt, p in folds])
+
+    def meets(t):
+        return mean_rate(t) <= value + 1e-12 if at_most else mean_rate(t) >= value - 1e-12
+
+    free = ThresholdTunedClassifier(LogisticRegression(), cv=cv, selection="best").fit(X, y)
+    at_most = name == "flagged"
+    # A bound the unconstrained F1 optimum breaks.
+    value = mean_rate(free.best_threshold_) * (0.5 if at_most else 1.0)
+    value = value if at_most else min(1.0, value + 0.1)
+    tuned = ThresholdTunedClassifier(LogisticRegression(), cv=cv, constraint=(name, value),
+                                     selection="best", store_cv_results=True).fit(X, y)
+    assert not meets(free.best_threshold_) and meets(tuned.best_threshold_)
+    results = tuned.cv_results_
+    assert results["constraint_mean"][results["best_index"]] == pytest.approx(
+        mean_rate(tuned.best_threshold_))
+    # No candidate that meets the bound scores better.
+    for index in range(0, len(results["thresholds"]), 5):
+        if meets(results["thresholds"][index]):
+            assert results["mean_score"][index] <= tuned.best_score_ + 1e-12
+    assert tuned.best_score_ < free.best_score_
+
+
+def test_unmet_or_bad_constraint_is_a_clear_error(binary):
+    X, y = binary
+    noise = np.random.RandomState(0).normal(size=X.shape)  # no signal: no precision 0.95
+    with pytest.raises(ValueError, match=r"No threshold meets constraint=\('precision', "
+                                         r"0.95\).*highest mean precision is 0\.\d+"):
+        ThresholdTunedClassifier(LogisticRegression(), constraint=("precision", 0.95)).fit(
+            noise, y)
+    for bad, match in [(("accuracy", 0.9), "metric among"), (("recall", 1.5), r"in \[0, 1\]"),
+                       (("recall",), "must be a pair")]:
+        with pytest.raises(ValueError, match=match):
+            ThresholdTunedClassifier(LogisticRegression(), constraint=bad).fit(X, y)
+    y3 = np.arange(len(y)) % 3
+    with pytest.raises(ValueError, match="constraint applies to a binary"):
+        ThresholdTunedClassifier(LogisticRegression(),
+                                 constraint=("recall", 0.5)).fit(X, y3)
+
+
 def test_plateau_selection_is_the_one_standard_error_rule(binary):
     X, y = binary
     cv = StratifiedKFold(5, shuffle=True, random_state=0)
