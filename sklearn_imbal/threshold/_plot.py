@@ -114,6 +114,14 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
     pos_label : int, float, bool or str, default=None
         The positive class. If not None, it is shown as the title of the legend.
 
+    constraint : tuple of (str, float), default=None
+        The constraint the threshold was tuned under (``ThresholdTunedClassifier``'s
+        ``constraint``), e.g. ``("precision", 0.9)``: its bound is drawn as a
+        horizontal line, with ``constraint_values`` as a curve.
+
+    constraint_values : array-like of shape (n_thresholds,), default=None
+        The constrained rate at each threshold (mean over the folds).
+
     Attributes
     ----------
     line_ : matplotlib Line2D
@@ -130,6 +138,12 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
 
     best_threshold_line_ : matplotlib Line2D
         The vertical line at ``best_threshold``.
+
+    constraint_line_ : matplotlib Line2D or None
+        The constrained rate's curve, or None without ``constraint_values``.
+
+    constraint_bound_line_ : matplotlib Line2D or None
+        The horizontal line at the constraint's bound, or None without ``constraint``.
 
     ax_ : matplotlib Axes
         Axes with the curves.
@@ -176,6 +190,8 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
         recall=None,
         score_name=None,
         pos_label=None,
+        constraint=None,
+        constraint_values=None,
     ):
         self.thresholds = thresholds
         self.scores = scores
@@ -186,6 +202,8 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
         self.recall = recall
         self.score_name = score_name
         self.pos_label = pos_label
+        self.constraint = constraint
+        self.constraint_values = constraint_values
 
     def plot(self, ax=None, *, name=None, show_folds=True, show_precision_recall=True, **kwargs):
         """Plot visualization.
@@ -273,6 +291,19 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
             (self.recall_line_,) = self.ax_.plot(
                 thresholds, recall, linestyle="--", linewidth=1.2, label="Recall"
             )
+
+        self.constraint_line_ = self.constraint_bound_line_ = None
+        if self.constraint is not None:
+            metric, bound = self.constraint
+            if self.constraint_values is not None:
+                values = _as_curve(self.constraint_values, "constraint_values", n_thresholds)
+                (self.constraint_line_,) = self.ax_.plot(
+                    thresholds, values, linestyle="-.", linewidth=1.2,
+                    label=f"{str(metric).capitalize()} (mean of the folds)")
+            sense = "<=" if metric == "flagged" else ">="
+            self.constraint_bound_line_ = self.ax_.axhline(
+                float(bound), color="0.4", linestyle="-.", linewidth=1,
+                label=f"Constraint: {metric} {sense} {float(bound):.3g}")
 
         best_threshold = float(self.best_threshold)
         best_label = f"Best threshold = {best_threshold:.3g}"
@@ -368,6 +399,8 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
             recall=cv_results.get("recall"),
             score_name=score_name,
             pos_label=cv_results.get("pos_label"),
+            constraint=cv_results.get("constraint"),
+            constraint_values=cv_results.get("constraint_mean"),
         )
         return display.plot(ax=ax, name=name, **kwargs)
 

@@ -564,3 +564,28 @@ def test_non_finite_thresholds_and_scores_are_named(predictions):
         ThresholdCurveDisplay.from_predictions(y, np.r_[np.nan, score[1:]])
     with pytest.raises(ValueError, match="Negative values in data passed to `sample_weight`"):
         ThresholdCurveDisplay.from_predictions(y, score, sample_weight=np.r_[-1.0, score[1:]])
+
+
+def test_a_constrained_tuner_draws_its_constraint():
+    X, y = make_classification(600, weights=[0.85], random_state=0)
+    clf = ThresholdTunedClassifier(LogisticRegression(), scoring="recall",
+                                   constraint=("precision", 0.6),
+                                   store_cv_results=True).fit(X, y)
+    disp = ThresholdCurveDisplay.from_cv_results(clf.cv_results_)
+    np.testing.assert_array_equal(disp.constraint_line_.get_ydata(),
+                                  clf.cv_results_["constraint_mean"])
+    assert disp.constraint_bound_line_.get_ydata()[0] == 0.6
+    assert "Constraint: precision >= 0.6" in legend_texts(disp.ax_)
+    # The chosen threshold meets the bound that the plot shows.
+    best = clf.cv_results_["best_index"]
+    assert clf.cv_results_["constraint_mean"][best] >= 0.6
+    plain = make_display().plot()
+    assert plain.constraint_line_ is None and plain.constraint_bound_line_ is None
+
+
+def test_constraint_curve_of_the_wrong_length_is_named():
+    with pytest.raises(ValueError, match="constraint_values"):
+        make_display(constraint=("flagged", 0.1), constraint_values=[0.1, 0.2]).plot()
+    disp = make_display(constraint=("flagged", 0.1)).plot()
+    assert disp.constraint_line_ is None
+    assert "Constraint: flagged <= 0.1" in legend_texts(disp.ax_)
