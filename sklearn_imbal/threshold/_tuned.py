@@ -184,6 +184,16 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         the refitted model does not share; the plateau transfers (measured on the
         KEEL sets, see README). With a single split (a float ``cv``, ``"prefit"``)
         both are the best. Multiclass weights and cost matrices take the best.
+    deployment_prior : float, array-like of shape (n_classes,) or None, default=None
+        The class prevalence the decision will meet in production, when it differs
+        from the training data's (an undersampled training set, drift). Binary: the
+        rate of the positive class (see ``pos_label``); any target: one rate per class
+        in ``classes_`` order, summing to 1. The out-of-fold confusion counts are
+        reweighted to that prevalence (each class's samples by its deployment rate
+        over its rate in the training data, ``sample_weight`` included) before the
+        rule is chosen, so F1, precision or MCC are those expected in deployment. It
+        changes the decision only, not the probabilities: for calibrated probabilities
+        at that prevalence wrap the estimator in ``PriorCorrectedClassifier``.
     constraint : tuple of (str, float) or None, default=None
         Binary: a condition the threshold must meet on the out-of-fold predictions
         (the mean over the folds), the scorer being maximised among the thresholds
@@ -314,6 +324,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         ],
         "selection": [StrOptions({"plateau", "best"})],
         "constraint": [tuple, None],
+        "deployment_prior": [Interval(Real, 0.0, 1.0, closed="neither"), "array-like", None],
         "refit": ["boolean"],
         "cost_matrix": ["array-like", None],
         "pos_label": [Real, str, "boolean", None],
@@ -333,6 +344,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         thresholds="auto",
         selection="plateau",
         constraint=None,
+        deployment_prior=None,
         cv=5,
         refit=True,
         cost_matrix=None,
@@ -349,6 +361,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         self.thresholds = thresholds
         self.selection = selection
         self.constraint = constraint
+        self.deployment_prior = deployment_prior
         self.cv = cv
         self.refit = refit
         self.cost_matrix = cost_matrix
@@ -424,6 +437,9 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         routed = process_routing(self, "fit", **params)
         score_weights = routed.scorer.score.get("sample_weight")
         weights = check_sample_weight(score_weights, y, ensure_non_negative=True)
+        if self.deployment_prior is not None:
+            pos_index = positive_index(self.classes_, self.pos_label, scorer) if binary else 1
+            weights = self._deployment_weights(weights, y_enc, pos_index)
 
         self.estimator_, folds, responses = self._out_of_fold(
             X, y, y_enc, response_method, routed)
@@ -545,6 +561,36 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         else:
             estimator = _FoldAverage([model for model, _ in fitted], self.classes_)
         return estimator, folds, responses
+
+    def _deployment_weights(self, weights, y_enc, pos_index):
+        """``weights`` times, per class, its deployment rate over its training rate."""
+        n_classes = self.classes_.shape[0]
+        prior = self.deployment_prior
+        if np.ndim(prior) == 0:
+            if n_classes != 2:
+                raise ValueError(
+                    f"deployment_prior={prior!r} is one rate, for a binary target; this "
+                    f"target has {n_classes} classes: give one rate per class in classes_ "
+                    "order."
+                )
+            target = np.empty(2)
+            target[pos_index], target[1 - pos_index] = prior, 1.0 - prior
+        else:
+            target = np.asarray(prior, dtype=np.float64)
+            if (target.shape != (n_classes,) or not np.all(np.isfinite(target))
+                    or np.any(target <= 0) or not np.isclose(target.sum(), 1.0)):
+                raise ValueError(
+                    f"deployment_prior must hold {n_classes} positive rates, one per class "
+                    f"in classes_ order {self.classes_.tolist()}, summing to 1; got "
+                    f"{np.asarray(prior).tolist()!r:.120}."
+                )
+        totals = np.bincount(y_enc, weights=weights, minlength=n_classes)
+        if np.any(totals <= 0):
+            raise ValueError(
+                "deployment_prior needs every class to have a positive weight in the "
+                "training data."
+            )
+        return weights * (target / (totals / totals.sum()))[y_enc]
 
     def _check_constraint(self, binary):
         if self.constraint is None:

@@ -683,3 +683,44 @@ def test_bad_scorer_sample_weight_is_named(binary, kind, match):
                 X, y, sample_weight=weights)
     with pytest.raises(ValueError, match=match):
         threshold_sweep(y, X[:, 0], sample_weight=weights)
+
+
+@pytest.mark.parametrize("scoring", ["f1", "matthews_corrcoef", "precision"])
+@pytest.mark.parametrize("repeat_class, r", [(1, 3), (0, 4)])
+def test_deployment_prior_equals_resampling_to_that_prevalence(scoring, repeat_class, r):
+    """Tuning at a stated prevalence = tuning on the data resampled to it (brute force)."""
+    X, y = make_classification(1500, weights=[0.9], flip_y=0.05, random_state=1)
+    model = LogisticRegression().fit(X, y)
+    repeated = np.concatenate([np.arange(len(y))] + [np.flatnonzero(y == repeat_class)] * (r - 1))
+    prior = np.mean(y[repeated] == 1)
+    stated = ThresholdTunedClassifier(model, cv="prefit", scoring=scoring, selection="best",
+                                      deployment_prior=prior).fit(X, y)
+    brute = ThresholdTunedClassifier(model, cv="prefit", scoring=scoring,
+                                     selection="best").fit(X[repeated], y[repeated])
+    plain = ThresholdTunedClassifier(model, cv="prefit", scoring=scoring,
+                                     selection="best").fit(X, y)
+    assert stated.best_score_ == pytest.approx(brute.best_score_, abs=1e-9)
+    assert stated.best_threshold_ == pytest.approx(brute.best_threshold_)
+    if scoring != "precision":  # precision peaks at 1.0 on the top scores at any prior
+        assert stated.best_threshold_ != plain.best_threshold_
+    # One rate per class, in classes_ order, is the same statement.
+    vector = ThresholdTunedClassifier(model, cv="prefit", scoring=scoring, selection="best",
+                                      deployment_prior=[1 - prior, prior]).fit(X, y)
+    assert vector.best_threshold_ == stated.best_threshold_
+
+
+def test_deployment_prior_multiclass_and_bad_values():
+    X, y = make_classification(900, n_classes=3, n_informative=4, weights=[0.7, 0.2, 0.1],
+                               random_state=0)
+    model = LogisticRegression().fit(X, y)
+    repeated = np.concatenate([np.arange(len(y))] + [np.flatnonzero(y == 2)] * 2)
+    prior = np.bincount(y[repeated]) / len(repeated)
+    stated = ThresholdTunedClassifier(model, cv="prefit", deployment_prior=prior).fit(X, y)
+    brute = ThresholdTunedClassifier(model, cv="prefit").fit(X[repeated], y[repeated])
+    np.testing.assert_allclose(stated.class_weights_, brute.class_weights_)
+    assert stated.best_score_ == pytest.approx(brute.best_score_)
+    for bad, match in [(0.3, "one rate, for a binary target"),
+                       ([0.5, 0.5], "3 positive rates"),
+                       ([0.5, 0.6, -0.1], "summing to 1")]:
+        with pytest.raises(ValueError, match=match):
+            ThresholdTunedClassifier(model, cv="prefit", deployment_prior=bad).fit(X, y)
