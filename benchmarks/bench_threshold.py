@@ -23,6 +23,14 @@ tuning folds for ``TunedThresholdClassifierCV`` and ``ThresholdTunedClassifier``
 maximum); test F1 mean over the outer folds, each minus scikit-learn's, then the mean and
 the worst over the sets. ``--parts e`` runs it alone (about 10 minutes on 2 cores).
 
+Decision search part (f): what the tuner adds once the model is fitted. A
+``LogisticRegression`` fitted on 50,000 rows of ``make_classification(20 features, 5%
+minority)`` is tuned with ``cv="prefit"`` on 10^5, 10^6 and 10^7 further rows of the same set
+(``--prefit-sizes``): ours (every threshold, exactly) against
+``TunedThresholdClassifierCV(cv="prefit", refit=False)`` and its 100-threshold grid; the
+times per size (best of 2 for ours, one for scikit-learn's), the ratio and the F1 each
+reaches on those rows. ``--parts f`` runs it alone (about 3 minutes with 10^7 rows).
+
 Run ``python benchmarks/bench_threshold.py`` (several minutes on 2 cores) or ``--quick``
 (20,000 rows in (a), KEEL yeast4 and ecoli3, VADER tweets, 3 outer folds in (d), 1 repeat).
 ``--peer-only`` runs scikit-learn's side alone, without importing sklearn_imbal.
@@ -232,6 +240,36 @@ def part_selection(n_rows, keel, vader, ours_cls):
         print(f"{label:34s}{'':16s}" + "".join(f"{reduce(d):+16.3f}" for d in deltas.values()))
 
 
+# --------------------------------------------------------------------------- prefit search
+def part_prefit(sizes, ours_cls):
+    # One problem: the model is fitted on its first 50,000 rows, tuned on the next n.
+    X_all, y_all = make_classification(50_000 + max(sizes), n_features=20, weights=[0.95],
+                                       class_sep=0.8, random_state=0)
+    model = LogisticRegression(max_iter=1000).fit(X_all[:50_000], y_all[:50_000])
+    print("\n## (f) decision search of a fitted LogisticRegression, cv='prefit': seconds, "
+          "ratio and F1 on the tuning rows")
+    print(f"{'rows':>10s}{'ours s':>9s}{'sklearn s':>11s}{'ratio':>8s}{'ours F1':>9s}"
+          f"{'sklearn F1':>11s}{'ours s / n log n (x1e9)':>25s}")
+    for n in sizes:
+        X, y = X_all[50_000:50_000 + n], y_all[50_000:50_000 + n]
+        times, ours = [], None
+        for _ in range(2 if ours_cls is not None else 0):
+            start = time.perf_counter()
+            ours = ours_cls(model, cv="prefit", scoring="f1").fit(X, y)
+            times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        peer = TunedThresholdClassifierCV(model, cv="prefit", refit=False, scoring="f1").fit(X, y)
+        peer_s = time.perf_counter() - start
+        peer_f1 = f1_score(y, peer.predict(X))
+        if ours is None:
+            print(f"{n:>10d}{'-':>9s}{peer_s:11.3f}{'-':>8s}{'-':>9s}{peer_f1:11.4f}")
+            continue
+        ours_s = min(times)
+        print(f"{n:>10d}{ours_s:9.3f}{peer_s:11.3f}{peer_s / ours_s:7.1f}x"
+              f"{f1_score(y, ours.predict(X)):9.4f}{peer_f1:11.4f}"
+              f"{ours_s / (n * np.log(n)) * 1e9:25.2f}", flush=True)
+
+
 # --------------------------------------------------------------------------- multiclass
 def part_multiclass(n_outer, ours_cls):
     texts, y = load_drug_reviews()
@@ -283,7 +321,9 @@ def main(argv=None):
     parser.add_argument("--keel", nargs="*", help=f"KEEL sets ({' '.join(KEEL_SETS)})")
     parser.add_argument("--vader", nargs="*", choices=VADER_SETS, help="VADER sets (both)")
     parser.add_argument("--outer-folds", type=int, help="outer folds of part (d) (5)")
-    parser.add_argument("--parts", default="abcde", help="which parts to run (abcde)")
+    parser.add_argument("--parts", default="abcdef", help="which parts to run (abcdef)")
+    parser.add_argument("--prefit-sizes", default=None,
+                        help="rows of part (f), comma-separated (100000,1000000,10000000)")
     parser.add_argument("--peer-only", action="store_true",
                         help="run scikit-learn's side alone; do not import sklearn_imbal")
     args = parser.parse_args(argv)
@@ -313,6 +353,10 @@ def main(argv=None):
         part_multiclass(n_outer, ours_cls)
     if "e" in args.parts:
         part_selection(n_rows, keel, vader, ours_cls)
+    if "f" in args.parts:
+        default = "100000,1000000" if args.quick else "100000,1000000,10000000"
+        part_prefit([int(float(n)) for n in (args.prefit_sizes or default).split(",")],
+                    ours_cls)
 
 
 if __name__ == "__main__":
