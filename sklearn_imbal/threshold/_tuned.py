@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
-from sklearn.utils import get_tags, indexable
+from sklearn.utils import check_random_state, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.metaestimators import available_if
@@ -272,7 +272,10 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         With ``store_cv_results=True``. Binary: ``"thresholds"``, per-fold
         ``"scores"`` (n_folds, n_thresholds), ``"mean_score"``, ``"std_score"``,
         ``"best_index"``, ``"best_threshold"``, ``"best_score"``,
-        ``"fold_best_thresholds"``, ``"fold_best_thresholds_std"``, and
+        ``"fold_best_thresholds"``, ``"fold_best_thresholds_std"``,
+        ``"best_score_interval"`` (a 95% bootstrap interval of ``best_score_`` over
+        the out-of-fold samples, 1000 resamples seeded by ``random_state``; None for
+        scorers computed on real predictions), and
         ``"precision"``, ``"recall"``, ``"f1"`` of the positive class on the pooled
         out-of-fold predictions at every threshold. Multiclass: ``"class_weights"``,
         ``"fold_scores"``, ``"argmax_fold_scores"`` and the ascent ``"history"``.
@@ -592,6 +595,36 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
             )
         return weights * (target / (totals / totals.sum()))[y_enc]
 
+    def _bootstrap_interval(self, confusion_scorer, y_pos, score, weights, folds, threshold,
+                            pos_index, n_resamples=1000):
+        """95% percentile bootstrap interval of ``best_score_`` (None for direct scorers).
+
+        Each resample draws every fold's out-of-fold samples with replacement (as
+        multinomial counts, multiplied into the weights) and scores the chosen
+        threshold, mean over the folds; seeded by ``random_state``.
+        """
+        if confusion_scorer.kind == "direct":
+            return None
+        rng = check_random_state(self.random_state)
+        means = np.zeros(n_resamples)
+        for fold in folds:
+            # A sample's only role at one threshold is its confusion cell (tn, fp, fn, tp).
+            cell = 2 * y_pos[fold].astype(np.intp) + (score[fold] >= threshold)
+            w = weights[fold]
+            if np.all(w == w[0]):  # equal weights: the cells' counts are multinomial
+                shares = np.bincount(cell, minlength=4) / len(fold)
+                totals = rng.multinomial(len(fold), shares, size=n_resamples) * w[0]
+            else:
+                draws = rng.randint(len(fold), size=(n_resamples, len(fold)))
+                totals = np.array([np.bincount(cell[draw], weights=w[draw], minlength=4)
+                                   for draw in draws])
+            confusion = totals.reshape(n_resamples, 2, 2).astype(np.float64)
+            if pos_index == 0:
+                confusion = confusion[:, ::-1, ::-1]
+            means += confusion_scorer(confusion) / len(folds)
+        low, high = np.nanpercentile(means, [2.5, 97.5])
+        return float(low), float(high)
+
     def _check_constraint(self, binary):
         if self.constraint is None:
             return None
@@ -676,6 +709,9 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 fold_best_thresholds_std=float(fold_best.std()),
                 precision=precision, recall=recall,
                 f1=safe_divide(2 * precision * recall, precision + recall, 0.0),
+                best_score_interval=self._bootstrap_interval(
+                    confusion_scorer, y_pos, score, weights, folds, candidates[best],
+                    pos_index),
                 scoring=_scoring_name(self.scoring, "f1"), pos_label=self.pos_label_,
             )
 

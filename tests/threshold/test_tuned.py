@@ -724,3 +724,28 @@ def test_deployment_prior_multiclass_and_bad_values():
                        ([0.5, 0.6, -0.1], "summing to 1")]:
         with pytest.raises(ValueError, match=match):
             ThresholdTunedClassifier(model, cv="prefit", deployment_prior=bad).fit(X, y)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_best_score_interval_matches_a_brute_force_bootstrap(binary, weighted):
+    X, y = binary
+    model = LogisticRegression().fit(X, y)
+    weights = np.where(y == 1, 2.0, 1.0) if weighted else np.ones(len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        scorer = get_scorer("f1").set_score_request(sample_weight=True)
+        tuned = ThresholdTunedClassifier(FrozenEstimator(model), scoring=scorer,
+                                         store_cv_results=True, random_state=0).fit(
+            X, y, sample_weight=weights)
+    low, high = tuned.cv_results_["best_score_interval"]
+    assert low < tuned.best_score_ < high
+    # By hand: resample the rows, score the chosen threshold, 2.5% and 97.5% points.
+    pred = (model.predict_proba(X)[:, 1] >= tuned.best_threshold_).astype(int)
+    rng = np.random.RandomState(1)
+    draws = [rng.randint(len(y), size=len(y)) for _ in range(2000)]
+    brute = [f1_score(y[d], pred[d], sample_weight=weights[d]) for d in draws]
+    np.testing.assert_allclose([low, high], np.percentile(brute, [2.5, 97.5]), atol=0.015)
+    # Seeded: the same interval again; a scorer on real predictions gets none.
+    again = ThresholdTunedClassifier(FrozenEstimator(model), store_cv_results=True,
+                                     random_state=0).fit(X, y)
+    if not weighted:
+        assert again.cv_results_["best_score_interval"] == (low, high)
