@@ -44,6 +44,19 @@ _CONSTRAINTS = {"precision": "at least", "recall": "at least", "specificity": "a
                 "flagged": "at most"}
 
 
+def _constraint_rate(name, confusion):
+    """The rate ``name`` of :data:`_CONSTRAINTS` at each threshold (positive at index 1)."""
+    tn, fp = confusion[:, 0, 0], confusion[:, 0, 1]
+    fn, tp = confusion[:, 1, 0], confusion[:, 1, 1]
+    if name == "precision":
+        return safe_divide(tp, tp + fp, 0.0)
+    if name == "recall":
+        return safe_divide(tp, tp + fn, 0.0)
+    if name == "specificity":
+        return safe_divide(tn, tn + fp, 0.0)
+    return safe_divide(tp + fp, tp + fp + tn + fn, 0.0)  # "flagged"
+
+
 # --------------------------------------------------------------------------- estimator
 def _fit_and_predict(estimator, X, y, train, test, fit_params, response_method, classes):
     """Fit a clone on ``train``; return its responses on ``test`` (columns: classes)."""
@@ -599,9 +612,10 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                             pos_index, n_resamples=1000):
         """95% percentile bootstrap interval of ``best_score_`` (None for direct scorers).
 
-        Each resample draws every fold's out-of-fold samples with replacement (as
-        multinomial counts, multiplied into the weights) and scores the chosen
-        threshold, mean over the folds; seeded by ``random_state``.
+        Each resample draws every fold's out-of-fold samples with replacement and scores
+        the chosen threshold, mean over the folds; seeded by ``random_state``. At one
+        threshold a sample only adds its weight to its confusion cell, so with equal
+        weights the resampled cell counts are drawn directly (multinomial).
         """
         if confusion_scorer.kind == "direct":
             return None
@@ -615,9 +629,11 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 shares = np.bincount(cell, minlength=4) / len(fold)
                 totals = rng.multinomial(len(fold), shares, size=n_resamples) * w[0]
             else:
-                draws = rng.randint(len(fold), size=(n_resamples, len(fold)))
-                totals = np.array([np.bincount(cell[draw], weights=w[draw], minlength=4)
-                                   for draw in draws])
+                # One resample at a time: a (n_resamples, n) index array would not fit.
+                totals = np.empty((n_resamples, 4))
+                for b in range(n_resamples):
+                    draw = rng.randint(len(fold), size=len(fold))
+                    totals[b] = np.bincount(cell[draw], weights=w[draw], minlength=4)
             confusion = totals.reshape(n_resamples, 2, 2).astype(np.float64)
             if pos_index == 0:
                 confusion = confusion[:, ::-1, ::-1]
@@ -671,8 +687,12 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         if confusion_scorer.kind == "direct" and candidates.shape[0] > self.max_candidates:
             candidates = np.unique(np.quantile(candidates, np.linspace(0, 1,
                                                                        self.max_candidates)))
+        fold_confusions = None  # positive at index 1; shared by the curves and the constraint
+        if confusion_scorer.kind != "direct" or constraint is not None:
+            fold_confusions = [binary_confusions(y_pos[fold], score[fold], weights[fold],
+                                                 candidates) for fold in folds]
         curves = []
-        for fold in folds:
+        for i, fold in enumerate(folds):
             if confusion_scorer.kind == "direct":
                 labels = self.classes_
 
@@ -682,14 +702,14 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 curves.append(direct_curve(confusion_scorer, self.classes_[y_enc[fold]],
                                            predict_at, weights[fold], len(candidates)))
             else:
-                curves.append(confusion_scorer(binary_confusions(
-                    y_pos[fold], score[fold], weights[fold], candidates, pos_index)))
+                confusion = fold_confusions[i]
+                curves.append(confusion_scorer(
+                    confusion if pos_index == 1 else confusion[:, ::-1, ::-1]))
         curves = np.asarray(curves)
         mean = curves.mean(axis=0)
         allowed = np.arange(candidates.shape[0])
         if constraint is not None:
-            allowed = self._allowed(constraint, y_pos, score, weights, folds, candidates,
-                                    results)
+            allowed = self._allowed(constraint, fold_confusions, results)
         chosen = curves[:, allowed]
         best = allowed[plateau_index(chosen) if self.selection == "plateau"
                        else tie_break(chosen.mean(axis=0))]
@@ -715,21 +735,13 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
                 scoring=_scoring_name(self.scoring, "f1"), pos_label=self.pos_label_,
             )
 
-    def _allowed(self, constraint, y_pos, score, weights, folds, candidates, results):
-        """Indices of the candidates whose mean fold value of the constraint holds."""
+    def _allowed(self, constraint, fold_confusions, results):
+        """Indices of the candidates whose mean fold value of the constraint holds.
+
+        ``fold_confusions``: each fold's (n_candidates, 2, 2) counts, positive at index 1.
+        """
         name, value = constraint
-        values = []
-        for fold in folds:
-            # Positive class at index 1, whichever class it is in classes_.
-            confusion = binary_confusions(y_pos[fold], score[fold], weights[fold], candidates)
-            tn, fp = confusion[:, 0, 0], confusion[:, 0, 1]
-            fn, tp = confusion[:, 1, 0], confusion[:, 1, 1]
-            values.append({
-                "precision": safe_divide(tp, tp + fp, 0.0),
-                "recall": safe_divide(tp, tp + fn, 0.0),
-                "specificity": safe_divide(tn, tn + fp, 0.0),
-                "flagged": safe_divide(tp + fp, tp + fp + tn + fn, 0.0),
-            }[name])
+        values = [_constraint_rate(name, confusion) for confusion in fold_confusions]
         mean = np.mean(values, axis=0)
         at_most = _CONSTRAINTS[name] == "at most"
         allowed = np.flatnonzero(mean <= value + 1e-12 if at_most else mean >= value - 1e-12)
