@@ -474,7 +474,7 @@ class ComparisonResult:
         folder = check_output_dir(folder, "folder", **COMPARISON_MARKER,
                                   overwrite=overwrite)
         folder.mkdir(parents=True, exist_ok=True)
-        written = {"json": folder / "results.json", "csv": folder / "results.csv"}
+        written = {"json": folder / COMPARISON_MARKER["marker"], "csv": folder / "results.csv"}
         self.to_json(written["json"])
         self.table.to_csv(written["csv"])
         try:

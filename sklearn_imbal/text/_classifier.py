@@ -25,7 +25,7 @@ from torch import nn
 
 from .._skorch import Net, SkorchClassifierBase
 from ..utils._docstring import fill_doc
-from ..utils._paths import MODEL_MARKER, check_output_dir
+from ..utils._paths import MODEL_MARKER, check_output_dir, own_marker
 from ..utils._sklearn import fit_context
 from ..utils._text import validate_texts
 from ..utils._torch import resolve_device
@@ -46,7 +46,7 @@ from ._pooling import declared_pooling, pool, write_pooling_config
 
 __all__ = ["TransformerClassifier"]
 
-_PARAMS_FILE = "sklearn_imbal.json"
+_PARAMS_FILE = MODEL_MARKER["marker"]  # "sklearn_imbal.json"
 # The head of a pooled classifier (the encoder is saved in Hugging Face format beside it).
 _HEAD_FILE = "sklearn_imbal_head.safetensors"
 # The keys of _PARAMS_FILE, and those that folders saved by earlier versions lack.
@@ -212,13 +212,8 @@ def _files_of_earlier_save(folder, estimator_name):
     estimator); a user's own ``sklearn_imbal.json`` written over with ``overwrite=True``
     removes nothing.
     """
-    try:
-        with open(folder / _PARAMS_FILE, encoding="utf-8") as handle:
-            saved = json.load(handle)
-    except (OSError, ValueError, RecursionError):
-        return set()
-    if not (isinstance(saved, dict) and saved.get("estimator") == estimator_name
-            and all(key in saved for key in MODEL_MARKER["marker_keys"])):
+    saved = own_marker(folder, **MODEL_MARKER)
+    if saved is None or saved.get("estimator") != estimator_name:
         return set()
     files = saved.get("files", [])
     if not isinstance(files, list):

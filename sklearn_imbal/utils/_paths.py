@@ -21,7 +21,7 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["check_output_dir", "COMPARISON_MARKER", "MODEL_MARKER"]
+__all__ = ["check_output_dir", "own_marker", "COMPARISON_MARKER", "MODEL_MARKER"]
 
 # What each writer leaves in its folder: the file and the keys that file always holds.
 COMPARISON_MARKER = {"marker": "results.json",
@@ -50,17 +50,26 @@ def _probe_writable(folder, name, path):
     os.unlink(probe)
 
 
-def _written_by_us(marker_path, marker_keys):
-    if not marker_path.is_file():
-        return False
-    if not marker_keys:
-        return True
+def own_marker(folder, marker, marker_keys):
+    """The content of ``folder / marker`` when it is ours, else None.
+
+    Ours: a JSON object holding every key of ``marker_keys`` (what our writer always
+    puts there). A missing, unreadable or foreign file is None.
+    """
     try:
-        with open(marker_path, encoding="utf-8") as handle:
+        with open(Path(folder) / marker, encoding="utf-8") as handle:
             content = json.load(handle)
     except (OSError, ValueError, RecursionError):
-        return False
-    return isinstance(content, dict) and all(key in content for key in marker_keys)
+        return None
+    if isinstance(content, dict) and all(key in content for key in marker_keys):
+        return content
+    return None
+
+
+def _written_by_us(folder, marker, marker_keys):
+    if not marker_keys:  # any file of that name counts
+        return (Path(folder) / marker).is_file()
+    return own_marker(folder, marker, marker_keys) is not None
 
 
 def check_output_dir(path, name, *, marker, marker_keys=(), overwrite=False):
@@ -106,7 +115,7 @@ def check_output_dir(path, name, *, marker, marker_keys=(), overwrite=False):
             f"{name}={os.fspath(path)!r} {where}; give a folder (new or empty) to write into."
         )
     _probe_writable(existing, name, path)
-    if existing == path and not overwrite and not _written_by_us(path / marker, marker_keys):
+    if existing == path and not overwrite and not _written_by_us(path, marker, marker_keys):
         if any(path.iterdir()):
             raise FileExistsError(
                 f"{name}={os.fspath(path)!r} is a folder that is not empty and was not "
