@@ -73,10 +73,10 @@ def check_texts(X):
     values = [v[0] if isinstance(v, (list, tuple, np.ndarray)) else v for v in values]
     bad = unusable_texts(values)
     if bad:
-        rows = ", ".join(str(i) for i in bad[:5]) + (", ..." if len(bad) > 5 else "")
         raise DataError(
             f"{len(bad)} texts are empty, missing, not strings or not valid Unicode (a lone "
-            f"surrogate) (rows {rows}); drop those rows or fill them with a placeholder text."
+            f"surrogate) (rows {_rows(bad)}); drop those rows or fill them with a placeholder "
+            "text."
         )
     return validate_texts(values, estimator_name="compare_techniques")
 
