@@ -72,6 +72,20 @@ def _as_curve(values, name, n_thresholds):
     return values
 
 
+def _as_interval(interval):
+    """``interval`` as two finite floats, low <= high."""
+    try:
+        values = np.asarray(interval, dtype=float)
+    except (TypeError, ValueError):
+        values = np.full(0, np.nan)
+    if values.shape != (2,) or not np.all(np.isfinite(values)) or values[0] > values[1]:
+        raise ValueError(
+            "best_score_interval must be two finite numbers (low, high) with low <= high, "
+            f"e.g. cv_results_['best_score_interval']; got {interval!r:.80}."
+        )
+    return float(values[0]), float(values[1])
+
+
 class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
     """Score of a binary classifier against its decision threshold.
 
@@ -122,6 +136,12 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
     constraint_values : array-like of shape (n_thresholds,), default=None
         The constrained rate at each threshold (mean over the folds).
 
+    best_score_interval : tuple of (float, float), default=None
+        An interval of ``best_score`` (``ThresholdTunedClassifier``'s
+        ``cv_results_["best_score_interval"]``, a 95% bootstrap interval), drawn as a
+        horizontal band: thresholds whose score curve runs inside it score as well as the
+        chosen one within the tuning data's noise. If None, no band is drawn.
+
     Attributes
     ----------
     line_ : matplotlib Line2D
@@ -144,6 +164,9 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
 
     constraint_bound_line_ : matplotlib Line2D or None
         The horizontal line at the constraint's bound, or None without ``constraint``.
+
+    best_score_band_ : matplotlib patch or None
+        The band of ``best_score_interval``, or None when it is not drawn.
 
     ax_ : matplotlib Axes
         Axes with the curves.
@@ -192,6 +215,7 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
         pos_label=None,
         constraint=None,
         constraint_values=None,
+        best_score_interval=None,
     ):
         self.thresholds = thresholds
         self.scores = scores
@@ -204,8 +228,10 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
         self.pos_label = pos_label
         self.constraint = constraint
         self.constraint_values = constraint_values
+        self.best_score_interval = best_score_interval
 
-    def plot(self, ax=None, *, name=None, show_folds=True, show_precision_recall=True, **kwargs):
+    def plot(self, ax=None, *, name=None, show_folds=True, show_precision_recall=True,
+             show_interval=True, **kwargs):
         """Plot visualization.
 
         Parameters
@@ -223,6 +249,9 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
 
         show_precision_recall : bool, default=True
             Whether to draw the precision and recall curves (dashed) when they are not None.
+
+        show_interval : bool, default=True
+            Whether to draw the band of ``best_score_interval`` when it is not None.
 
         **kwargs : dict
             Keyword arguments passed to matplotlib's ``plot`` for the score curve.
@@ -305,6 +334,14 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
                 float(bound), color="0.4", linestyle="-.", linewidth=1,
                 label=f"Constraint: {metric} {sense} {float(bound):.3g}")
 
+        self.best_score_band_ = None
+        if show_interval and self.best_score_interval is not None:
+            low, high = _as_interval(self.best_score_interval)
+            self.best_score_band_ = self.ax_.axhspan(
+                low, high, color=self.line_.get_color(), alpha=0.12, linewidth=0,
+                zorder=self.line_.get_zorder() - 1,
+                label=f"95% interval of the best {score_name} [{low:.3g}, {high:.3g}]")
+
         best_threshold = float(self.best_threshold)
         best_label = f"Best threshold = {best_threshold:.3g}"
         if self.best_score is not None:
@@ -351,6 +388,9 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
         True
         >>> len(disp.fold_lines_), disp.ax_.get_ylabel()
         (5, 'F1')
+        >>> low, high = clf.cv_results_["best_score_interval"]  # drawn as a band
+        >>> bool(low <= clf.best_score_ <= high), disp.best_score_band_ is not None
+        (True, True)
         """
         check_matplotlib_support(f"{cls.__name__}.from_cv_results")
         if cv_results is None:
@@ -401,6 +441,7 @@ class ThresholdCurveDisplay(_BinaryClassifierCurveDisplayMixin):
             pos_label=cv_results.get("pos_label"),
             constraint=cv_results.get("constraint"),
             constraint_values=cv_results.get("constraint_mean"),
+            best_score_interval=cv_results.get("best_score_interval"),
         )
         return display.plot(ax=ax, name=name, **kwargs)
 

@@ -79,7 +79,7 @@ DOCSTRINGS = {
         "    Name of the classifier, prepended to the score curve's legend entry.\n"
         "\n"
         "**kwargs : dict\n"
-        "    Keyword arguments passed to :meth:`plot` (``show_folds``,\n"
+        "    Keyword arguments passed to :meth:`plot` (``show_folds``, ``show_interval``,\n"
         "    ``show_precision_recall``, and matplotlib's ``plot`` arguments for the score\n"
         "    curve).\n"
         "\n"

@@ -589,3 +589,30 @@ def test_constraint_curve_of_the_wrong_length_is_named():
     disp = make_display(constraint=("flagged", 0.1)).plot()
     assert disp.constraint_line_ is None
     assert "Constraint: flagged <= 0.1" in legend_texts(disp.ax_)
+
+
+def test_a_fitted_tuner_draws_the_interval_of_its_best_score():
+    X, y = make_classification(600, weights=[0.85], random_state=0)
+    clf = ThresholdTunedClassifier(LogisticRegression(), store_cv_results=True,
+                                   random_state=0).fit(X, y)
+    low, high = clf.cv_results_["best_score_interval"]
+    disp = ThresholdCurveDisplay.from_cv_results(clf.cv_results_)
+    # The band spans exactly the interval, across the whole threshold axis, in the score's
+    # colour, and contains the best score it is an interval of.
+    corners = disp.ax_.transData.inverted().transform(disp.best_score_band_.get_verts())
+    np.testing.assert_allclose([corners[:, 1].min(), corners[:, 1].max()], [low, high])
+    axes_x = disp.ax_.transAxes.inverted().transform(disp.best_score_band_.get_verts())[:, 0]
+    np.testing.assert_allclose([axes_x.min(), axes_x.max()], [0.0, 1.0], atol=1e-9)
+    assert low <= clf.best_score_ <= high
+    assert disp.best_score_band_.get_facecolor()[:3] == pytest.approx(
+        matplotlib.colors.to_rgb(disp.line_.get_color()))
+    assert f"95% interval of the best F1 [{low:.3g}, {high:.3g}]" in legend_texts(disp.ax_)
+    hidden = ThresholdCurveDisplay.from_cv_results(clf.cv_results_, show_interval=False)
+    assert hidden.best_score_band_ is None
+    assert make_display().plot().best_score_band_ is None
+
+
+@pytest.mark.parametrize("interval", [(0.7, 0.6), (0.6, np.nan), (0.6,), "wide"])
+def test_a_malformed_interval_is_named(interval):
+    with pytest.raises(ValueError, match="best_score_interval must be two finite numbers"):
+        make_display(best_score_interval=interval).plot()
