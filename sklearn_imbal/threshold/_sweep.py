@@ -115,7 +115,9 @@ def _mcc(confusion, pos, kwargs):
     cov_ytyp = correct * n - (predicted * true).sum(axis=1)
     cov_ypyp = n * n - (predicted * predicted).sum(axis=1)
     cov_ytyt = n * n - (true * true).sum(axis=1)
-    return safe_divide(cov_ytyp, np.sqrt(cov_ytyt * cov_ypyp), 0.0)
+    # Both covariances are >= 0; with real-valued weights a constant prediction can leave a
+    # product a rounding error below 0, where scikit-learn's MCC is 0 as well.
+    return safe_divide(cov_ytyp, np.sqrt(np.maximum(cov_ytyt * cov_ypyp, 0.0)), 0.0)
 
 
 def _balanced_accuracy(confusion, pos, kwargs):
