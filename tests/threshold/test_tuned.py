@@ -1,5 +1,6 @@
 """ThresholdTunedClassifier and the exact threshold sweep."""
 
+import os
 import pickle
 
 import numpy as np
@@ -38,7 +39,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 from sklearn.utils import get_tags
 
-from sklearn_imbal import ThresholdTunedClassifier
+from sklearn_imbal import PriorCorrectedClassifier, ThresholdTunedClassifier
 from sklearn_imbal.threshold import threshold_sweep
 from sklearn_imbal.threshold._sweep import class_flip_confusions
 
@@ -749,3 +750,56 @@ def test_best_score_interval_matches_a_brute_force_bootstrap(binary, weighted):
                                      random_state=0).fit(X, y)
     if not weighted:
         assert again.cv_results_["best_score_interval"] == (low, high)
+
+
+def test_deployment_prior_composes_with_prior_corrected_probabilities():
+    """A model tuned at a deployment prior, alone or wrapped in PriorCorrectedClassifier
+    at that prior: the same decisions (binary prior correction is monotone in the
+    score), and only the wrapped one's probabilities are those of the deployment."""
+    X, y = make_classification(6000, weights=[0.97], class_sep=0.8, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
+    X_under, y_under = RandomUnderSampler(sampling_strategy=0.25,
+                                          random_state=0).fit_resample(X_train, y_train)
+    X_fit, X_val, y_fit, y_val = train_test_split(X_under, y_under, stratify=y_under,
+                                                  random_state=0)
+    prior = float(y_train.mean())
+    plain = LogisticRegression().fit(X_fit, y_fit)
+    corrected = PriorCorrectedClassifier(LogisticRegression(), training_class_weight=None,
+                                         target_prior=[1 - prior, prior]).fit(X_fit, y_fit)
+    tuned = [ThresholdTunedClassifier(FrozenEstimator(model), deployment_prior=prior)
+             .fit(X_val, y_val) for model in (plain, corrected)]
+    # The same decision on every tuning row; on new rows the thresholds (midpoints between
+    # neighbouring tuning scores, on two different scales) can only disagree between
+    # those two neighbours.
+    np.testing.assert_array_equal(tuned[0].predict(X_val), tuned[1].predict(X_val))
+    assert np.mean(tuned[0].predict(X_test) != tuned[1].predict(X_test)) < 0.005
+    # The corrected probabilities average to the deployment rate on deployment data;
+    # the plain ones to the undersampled training rate.
+    assert tuned[1].predict_proba(X_test)[:, 1].mean() == pytest.approx(prior, rel=0.25)
+    assert tuned[0].predict_proba(X_test)[:, 1].mean() > 2 * prior
+
+
+class _RecordsItsProcess(LogisticRegression):
+    def fit(self, X, y, sample_weight=None):
+        self.fit_pid_ = os.getpid()
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_n_jobs_fits_the_folds_in_parallel_with_the_same_result(n_classes):
+    X, y = make_classification(800, n_classes=n_classes, n_informative=4,
+                               weights=[0.8, 0.15, 0.05][:n_classes - 1], random_state=0)
+    results = []
+    for n_jobs in (1, 2):
+        tuned = ThresholdTunedClassifier(_RecordsItsProcess(), n_jobs=n_jobs,
+                                         store_cv_results=True, random_state=0).fit(X, y)
+        results.append(tuned)
+    sequential, parallel = results
+    assert sequential.estimator_.fit_pid_ == os.getpid()
+    assert parallel.estimator_.fit_pid_ != os.getpid()  # fitted in a joblib worker
+    np.testing.assert_array_equal(sequential.predict(X), parallel.predict(X))
+    assert sequential.best_score_ == parallel.best_score_
+    if n_classes == 2:
+        assert sequential.best_threshold_ == parallel.best_threshold_
+    else:
+        np.testing.assert_array_equal(sequential.class_weights_, parallel.class_weights_)
