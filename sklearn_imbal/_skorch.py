@@ -70,6 +70,30 @@ class Net(NeuralNetClassifier):
             return
         super()._set_training(training)
 
+    # skorch pickles the fitted ``module_`` / ``criterion_`` through torch, with a
+    # ``map_location`` on loading, so that a CUDA-trained net loads where there is no GPU.
+    # We pass those as instances, and skorch keeps each also under its parameter name
+    # (``module``, ``criterion``): the very same object, which plain pickling would store
+    # a second time, with its CUDA storages, and which then fails to load on a CPU-only
+    # machine. The parameter is pickled as a reference to its fitted twin instead.
+    _SHARED_KEY = "_sklearn_imbal_shared_with_fitted"
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        shared = [name for name in self._modules + self._criteria
+                  if state.get(name) is not None
+                  and state[name] is self.__dict__.get(name + "_")]
+        for name in shared:
+            state[name] = None
+        state[self._SHARED_KEY] = shared
+        return state
+
+    def __setstate__(self, state):
+        shared = state.pop(self._SHARED_KEY, [])
+        super().__setstate__(state)
+        for name in shared:
+            setattr(self, name, getattr(self, name + "_"))
+
 
 class TensorBatches:
     """Iterate over a ``TensorDataset`` in batches of ``batch_size`` rows.
