@@ -326,7 +326,9 @@ class TransformerEmbedder(ClassNamePrefixFeaturesOutMixin, TransformerMixin, Bas
         return self.embedding_dim_
 
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: on Python >= 3.11 the state scikit-learn returns is the instance's own
+        # __dict__, and replacing model_ in it would break the estimator being pickled.
+        state = dict(super().__getstate__())
         model = state.get("model_")
         if model is not None and module_device(model).type != "cpu":
             # Unpickling a GPU tensor fails without a GPU; torch.load can map it.

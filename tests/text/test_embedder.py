@@ -522,6 +522,9 @@ def test_cuda_embeddings_match_cpu_and_pickle(tiny_bert_path):
     np.testing.assert_allclose(emb.transform(TEXTS), cpu, rtol=0, atol=1e-4)
     restored = pickle.loads(pickle.dumps(emb))
     np.testing.assert_allclose(restored.transform(TEXTS), cpu, rtol=0, atol=1e-4)
+    # Pickling leaves the pickled estimator as it was (its model still on the GPU).
+    assert next(emb.model_.parameters()).is_cuda
+    np.testing.assert_allclose(emb.transform(TEXTS), cpu, rtol=0, atol=1e-4)
 
 
 @pytest.mark.slow
