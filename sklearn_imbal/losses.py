@@ -287,8 +287,8 @@ class FocalLoss(torch.nn.Module):
     >>> logits = torch.tensor([[2.0, -1.0], [0.5, 0.3], [-1.0, 3.0]])
     >>> criterion(logits, torch.tensor([0, 1, 1]))
     tensor(0.0603)
-    >>> criterion.state_dict()
-    OrderedDict([('alpha', tensor([0.2500, 0.7500]))])
+    >>> dict(criterion.state_dict())  # alpha is a buffer: saved, moved with .to(device)
+    {'alpha': tensor([0.2500, 0.7500])}
     """
 
     def __init__(self, gamma=2.0, alpha=None, reduction="mean"):

@@ -68,7 +68,8 @@ def test_pool_ignores_padding(tiny_bert_path):
 def test_embedder_and_classifier_follow_the_same_declaration(declaring, mode):
     texts, labels = _corpus()
     embedder = TransformerEmbedder(declaring[mode]).fit(texts)
-    clf = TransformerClassifier(declaring[mode], max_epochs=1, random_state=0).fit(texts, labels)
+    clf = TransformerClassifier(declaring[mode], max_epochs=1, device="cpu",
+                                random_state=0).fit(texts, labels)
     assert embedder.pooling_ == clf.pooling_ == mode
     assert clf.net_.module_.pooling == mode
     explicit = TransformerEmbedder(declaring[mode], pooling=mode).fit(texts)
@@ -77,7 +78,8 @@ def test_embedder_and_classifier_follow_the_same_declaration(declaring, mode):
 
 def test_without_a_declaration_the_classifier_uses_the_models_own_head(tiny_bert_path):
     texts, labels = _corpus()
-    clf = TransformerClassifier(tiny_bert_path, max_epochs=1, random_state=0).fit(texts, labels)
+    clf = TransformerClassifier(tiny_bert_path, max_epochs=1, device="cpu",
+                                random_state=0).fit(texts, labels)
     assert clf.pooling_ == "pooler"
     assert type(clf.net_.module_.model).__name__ == "BertForSequenceClassification"
     assert TransformerEmbedder(tiny_bert_path).fit(texts).pooling_ == "mean"
@@ -85,7 +87,7 @@ def test_without_a_declaration_the_classifier_uses_the_models_own_head(tiny_bert
 
 def test_pooled_logits_are_a_float32_linear_head_on_the_pooled_states(tiny_bert_path):
     texts, labels = _corpus()
-    clf = TransformerClassifier(tiny_bert_path, pooling="mean", max_epochs=1,
+    clf = TransformerClassifier(tiny_bert_path, pooling="mean", max_epochs=1, device="cpu",
                                 random_state=0).fit(texts, labels)
     module = clf.net_.module_
     assert module.classifier.weight.dtype == torch.float32
@@ -105,7 +107,7 @@ def test_pooled_logits_are_a_float32_linear_head_on_the_pooled_states(tiny_bert_
 @pytest.mark.parametrize("mode", ["mean", "max", "pooler"])
 def test_save_pretrained_round_trip_keeps_the_pooling(tiny_bert_path, tmp_path, mode):
     texts, labels = _corpus()
-    clf = TransformerClassifier(tiny_bert_path, pooling=mode, max_epochs=1,
+    clf = TransformerClassifier(tiny_bert_path, pooling=mode, max_epochs=1, device="cpu",
                                 random_state=0).fit(texts, labels)
     folder = clf.save_pretrained(tmp_path / mode)
     again = TransformerClassifier.from_pretrained(folder, device="cpu")
@@ -123,7 +125,8 @@ def test_folders_saved_before_the_pooling_choice_load_with_the_models_head(
     tiny_bert_path, tmp_path
 ):
     texts, labels = _corpus()
-    clf = TransformerClassifier(tiny_bert_path, max_epochs=1, random_state=0).fit(texts, labels)
+    clf = TransformerClassifier(tiny_bert_path, max_epochs=1, device="cpu",
+                                random_state=0).fit(texts, labels)
     folder = clf.save_pretrained(tmp_path / "old")
     params_file = os.path.join(folder, "sklearn_imbal.json")
     with open(params_file, encoding="utf-8") as handle:
