@@ -8,7 +8,10 @@ stratified 70/30 split with ``random_state=0``. Shared recipe: 1 epoch, batch 32
 5e-5, weight decay 0.01 (not on biases and LayerNorm weights), linear schedule with 10% warmup,
 gradient norm clipped at 1.0,
 class-balanced cross entropy (weights n / (K n_c), scikit-learn's 'balanced'), truncation at
-128 tokens, prediction batches of 64.
+128 tokens, prediction batches of 64. On a CUDA device with bfloat16 (``--device cuda``, or
+``auto`` where one is present) every system trains and predicts under bfloat16 autocast, what
+ours' ``mixed_precision="auto"`` chooses: the Trainer with ``bf16=True``, the bare loop
+inside ``torch.autocast``; the peak is then the bfloat16 ``torch.mm`` rate.
 
 - **HF Trainer** (the peer): a ``Trainer`` subclass whose ``compute_loss`` applies
   ``torch.nn.CrossEntropyLoss(weight=...)`` to the logits; the texts are tokenized once with
@@ -110,6 +113,20 @@ def resolve_device(device):
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
     return device
+
+
+def amp_dtype(cfg):
+    """bfloat16 on a CUDA device that has it (what ours' ``mixed_precision="auto"``
+    chooses), else None: every system trains in the same precision."""
+    if cfg["device"].startswith("cuda") and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return None
+
+
+def autocast(cfg):
+    dtype = amp_dtype(cfg)
+    return torch.autocast(device_type=torch.device(cfg["device"]).type, dtype=dtype,
+                          enabled=dtype is not None)
 
 
 def sync(device):
@@ -255,6 +272,7 @@ def run_trainer(data, cfg):
             weight_decay=cfg["weight_decay"], lr_scheduler_type="linear", report_to=[],
             save_strategy="no", logging_strategy="no", eval_strategy="no", seed=cfg["seed"],
             dataloader_num_workers=0, use_cpu=cfg["device"] == "cpu", disable_tqdm=True,
+            bf16=amp_dtype(cfg) is not None,
         )
         trainer = WeightedLossTrainer(
             model=model, args=args, train_dataset=train_set, data_collator=collator,
@@ -319,7 +337,9 @@ def run_bare_loop(data, cfg):
         for idx in bucketed_batches(lengths, cfg["batch_size"], generator):
             batch = pad(tokenizer, encoded, idx, device)
             shapes.append((*batch["input_ids"].shape, int(batch["attention_mask"].sum())))
-            loss = criterion(model(**batch).logits, labels[idx].to(device))
+            with autocast(cfg):
+                logits = model(**batch).logits
+            loss = criterion(logits.float(), labels[idx].to(device))
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -333,7 +353,7 @@ def run_bare_loop(data, cfg):
     encoded = tokenizer(X_test, truncation=True, max_length=cfg["max_length"])
     order = np.argsort([len(ids) for ids in encoded["input_ids"]], kind="stable")
     proba = np.empty(len(X_test), dtype=np.float32)
-    with torch.inference_mode():
+    with torch.inference_mode(), autocast(cfg):
         for begin in range(0, len(order), cfg["predict_batch_size"]):
             idx = order[begin:begin + cfg["predict_batch_size"]]
             logits = model(**pad(tokenizer, encoded, idx, device)).logits
@@ -379,12 +399,14 @@ def run_ours(cls, data, cfg, recorder, load_s):
 
 
 # --------------------------------------------------------------------------- machine
-def matmul_peak(device, n=2048, runs=5, per_run=3):
-    """Best float32 GFLOP/s of ``torch.mm`` on n x n matrices with the current threads."""
+def matmul_peak(device, dtype=None, n=2048, runs=5, per_run=3):
+    """Best GFLOP/s of ``torch.mm`` on n x n matrices with the current threads, in
+    ``dtype`` (float32 when None)."""
+    dtype = dtype or torch.float32
     generator = torch.Generator().manual_seed(0)
-    a = torch.randn(n, n, generator=generator).to(device)
-    b = torch.randn(n, n, generator=generator).to(device)
-    out = torch.empty(n, n, device=device)
+    a = torch.randn(n, n, generator=generator).to(device, dtype)
+    b = torch.randn(n, n, generator=generator).to(device, dtype)
+    out = torch.empty(n, n, device=device, dtype=dtype)
     torch.mm(a, b, out=out)  # warm-up
     sync(device)
     best = math.inf
@@ -545,8 +567,10 @@ def main(argv=None):
 
     if args.quality_seeds:
         return run_quality_seeds(args.quality_seeds, ours_cls, data, cfg)
-    peak = matmul_peak(cfg["device"])
-    print(f"float32 torch.mm peak (2048 x 2048, best of 5): {peak:.1f} GFLOP/s")
+    peak_dtype = amp_dtype(cfg) or torch.float32
+    peak = matmul_peak(cfg["device"], peak_dtype)
+    print(f"{str(peak_dtype).removeprefix('torch.')} torch.mm peak (2048 x 2048, best of 5): "
+          f"{peak:.1f} GFLOP/s")
     warm_up(data, cfg)
 
     recorder = ShapeRecorder()
