@@ -65,12 +65,30 @@ that split so that the rows built on one fitted model share it)
 - **TF-IDF + LR + prior + TTC**: the first peer, prior-corrected, in
   ``ThresholdTunedClassifier(scoring="f1", cv=5)``: our tuner and calibration on the peer's
   model.
+- **TC balanced CE all-train argmax**: ``TransformerClassifier(class_weight="balanced")``
+  fitted on the whole training part, predicting with its own ``predict`` (the argmax):
+  the library's default decision, no split held out. **TC balanced CE 3-seed all-train
+  argmax**: the mean probabilities of three such fits with different seeds (head
+  initialisation, data order; 3x the compute), argmax. Neither has a tuning score, so the
+  per-split selection below never picks them; ``--select-seeds`` compares them.
 - **TC balanced CE at argmax (no tuning)** (``diag``, neither peer nor ours): the
   fine-tuned model of the first TC row without the correction and the tuned threshold, i.e.
   the Trainer's recipe (weighted cross-entropy, argmax) trained on 80% of the training part.
 - **ours, selected on validation**: among our rows, the one with the best tuning-split F1
   (``best_score_``; the SMOTE row's is a 5-fold mean), chosen before looking at the test part.
   Its delta to the best peer (the peer with the best *test* score, per metric) is printed.
+
+``--select-seeds 0,1,2`` with ``--seeds 0,1,2,3,4,5`` is a development / held-out protocol
+over splits: our recipe is the one with the best mean (macro F1 + MCC) / 2 on the test parts
+of the development splits, and it is then measured against the best peer on the other splits
+alone, which played no part in the choice (the splits overlap in texts, as any two random
+splits do; no model sees a test text of its own split).
+
+``--device`` (``auto``: CUDA when torch sees a GPU) places the fine-tuning of ours and of the
+Trainer; on a GPU with bfloat16 both train under it (ours: ``mixed_precision="auto"``; the
+Trainer: ``bf16=True``, see ``bench_transformer.py``). Long runs split well into processes
+side by side that share ``--results``: e.g. ``--seeds 0,3``, ``--seeds 1,4`` and ``--seeds
+2,5`` at once, then one run with all six seeds that fits nothing and prints every table.
 
 A second table shows, for each reweighted model, the ECE and Brier score before and after
 ``PriorCorrectedClassifier`` (the decisions after threshold tuning and AP are unchanged: the
@@ -137,7 +155,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from _data import load_keel, load_vader
-from bench_transformer import model_path, run_trainer
+from bench_transformer import model_path, resolve_device, run_trainer
 from sklearn_imbal import (
     FocalLossClassifier,
     PriorCorrectedClassifier,
@@ -167,6 +185,8 @@ BAGGED = "TC 5-fold bagged + prior + TTC"
 COMPARE = "compare winner (embeddings)"
 SELECTED = "ours, selected on validation"
 ARGMAX = "TC balanced CE at argmax (no tuning)"
+FULL = "TC balanced CE all-train argmax"
+SEEDS3 = "TC balanced CE 3-seed all-train argmax"
 
 
 def tc_name(loss):
@@ -263,7 +283,7 @@ class TextRun:
         return TransformerClassifier(
             model=cfg["path"], model_kwargs=cfg["model_kwargs"] or None,
             max_epochs=cfg["epochs"], batch_size=32, lr=5e-5, max_length=128,
-            random_state=self.seed, **LOSSES[loss])
+            device=cfg["device"], random_state=self.seed, **LOSSES[loss])
 
     def fine_tuned(self, loss):
         """A TransformerClassifier fitted on the 80% part, and its fit seconds."""
@@ -307,7 +327,7 @@ class TextRun:
         cfg = self.cfg
         data = {"X_train": self.X_train, "y_train": self.y_train, "X_test": self.X_test}
         res = run_trainer(data, {
-            "path": cfg["path"], "device": "cpu", "model_kwargs": cfg["model_kwargs"],
+            "path": cfg["path"], "device": cfg["device"], "model_kwargs": cfg["model_kwargs"],
             "batch_size": 32, "predict_batch_size": 64, "lr": 5e-5,
             "epochs": cfg["trainer_epochs"],
             "warmup_ratio": 0.1, "weight_decay": 0.01, "max_length": 128, "seed": self.seed})
@@ -348,6 +368,26 @@ class TextRun:
         tuned = tuned_on_split(vote, self.split)
         fit_s += seconds + time.perf_counter() - start
         return outcome(tuned, self.X_test, fit_s, tuned.best_score_)
+
+    def run_full(self, n_seeds=1):
+        """The library's default decision: balanced CE fitted on the whole training part,
+        predicting with the argmax; with ``n_seeds`` > 1, the mean probabilities of that
+        many fits with different seeds (head initialisation, data order)."""
+        probas, fit_s = [], 0.0
+        for k in range(n_seeds):
+            key = ("full", k)  # shared: the first fit is the one-seed row's
+            if key not in self.shared:
+                start = time.perf_counter()
+                model = self.transformer("balanced CE").set_params(
+                    random_state=self.seed + 1000 * k).fit(self.X_train, self.y_train)
+                self.shared[key] = (model.classes_, model.predict_proba(self.X_test),
+                                    time.perf_counter() - start)
+            classes, proba, seconds = self.shared[key]
+            probas.append(proba)
+            fit_s += seconds
+        proba = np.mean(probas, axis=0)
+        return {"proba": proba[:, list(classes).index(1)],
+                "pred": classes[proba.argmax(axis=1)], "fit s": fit_s, "val": None}
 
     def run_bagged(self):
         """Cross-fit bagging on the whole training part: 5 fold models, no refit."""
@@ -410,6 +450,8 @@ class TextRun:
         systems[ENSEMBLE] = ("ours", lambda: self.run_ensemble(["balanced CE"]))
         systems[ENSEMBLE3] = ("ours", lambda: self.run_ensemble(list(LOSSES)))
         systems[BAGGED] = ("ours", self.run_bagged)
+        systems[FULL] = ("ours", self.run_full)
+        systems[SEEDS3] = ("ours", lambda: self.run_full(3))
         systems[COMPARE] = ("ours", self.run_compare)
         systems[SMOTE_LR] = ("ours", self.run_smote)
         systems[TFIDF_PRIOR] = ("ours", self.run_tfidf_prior)
@@ -650,6 +692,33 @@ def run_text(args, cfg):
     if len(seeds) > 1:
         print_seeds(per_seed, seeds)
         print_paired_over_seeds(per_seed, seeds)
+    if args.select_seeds:
+        select_on_seeds(per_seed, [int(seed) for seed in args.select_seeds.split(",")])
+
+
+def select_on_seeds(per_seed, dev):
+    """Development splits choose the recipe, the other splits measure it: among our rows
+    present on every split, the best mean of (macro F1 + MCC) / 2 over the test parts of
+    the ``dev`` splits; then that recipe against the best peer of each remaining split."""
+    dev = [seed for seed in dev if seed in per_seed]
+    held = [seed for seed in per_seed if seed not in dev]
+    ours = [name for name, kind in per_seed[next(iter(per_seed))][1].items()
+            if kind == "ours" and all(name in per_seed[seed][0] for seed in per_seed)]
+    if not dev or len(held) < 2 or not ours:
+        print("\n--select-seeds: needs our rows on every split, one development split and "
+              "two other splits")
+        return
+    merit = {name: np.mean([(per_seed[seed][0][name]["macro F1"]
+                             + per_seed[seed][0][name]["MCC"]) / 2 for seed in dev])
+             for name in ours}
+    chosen = max(ours, key=merit.get)
+    print(f"\n## Recipe chosen on development splits {dev}: mean (macro F1 + MCC) / 2 of "
+          "their test parts")
+    for name in sorted(ours, key=merit.get, reverse=True):
+        print(f"{name:48s}{merit[name]:8.3f}{'  <- chosen' if name == chosen else ''}")
+    print(f"\nMeasured on the other splits {held}, which played no part in the choice:")
+    print_paired_over_seeds({seed: (*per_seed[seed][:2], chosen) for seed in held}, held,
+                            title=chosen)
 
 
 def print_seeds(per_seed, seeds):
@@ -667,7 +736,7 @@ def print_seeds(per_seed, seeds):
               + "".join(f"{mean_sd([row[label] for row in rows]):>14s}" for label, _ in METRICS))
 
 
-def print_paired_over_seeds(per_seed, seeds):
+def print_paired_over_seeds(per_seed, seeds, title=SELECTED):
     """Per split, the selected recipe minus the best peer of that split (chosen per metric
     on the test part: the strongest opponent), and the mean with a paired 95% t interval
     over the splits."""
@@ -677,7 +746,7 @@ def print_paired_over_seeds(per_seed, seeds):
               and any(kind == "peer" for kind in per_seed[seed][1].values())]
     if len(usable) < 2:
         return
-    print(f"\n## {SELECTED} minus the best peer of each split, paired over splits {usable} "
+    print(f"\n## {title} minus the best peer of each split, paired over splits {usable} "
           "(95% t interval)")
     print(f"{'metric':9s}" + "".join(f"{'seed ' + str(seed):>16s}" for seed in usable)
           + f"{'mean':>9s}{'95% interval':>20s}")
@@ -807,6 +876,10 @@ def main(argv=None):
     parser.add_argument("--setfit-python", help="interpreter with setfit installed")
     parser.add_argument("--setfit-steps", type=int, help="SetFit contrastive steps (100; quick 20)")
     parser.add_argument("--threads", type=int, help="torch.set_num_threads (torch's default)")
+    parser.add_argument("--device", default="auto",
+                        help="fine-tuning device: auto (cuda if available), cpu, cuda")
+    parser.add_argument("--select-seeds", help="development split seeds (comma-separated): "
+                        "they choose our recipe, the other --seeds measure it")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -825,11 +898,14 @@ def main(argv=None):
         "setfit_python": args.setfit_python,
         "setfit_steps": args.setfit_steps or (20 if args.quick else 100),
         "threads": args.threads, "focal_epochs": 100 if args.quick else 200, "notes": [],
+        "device": resolve_device(args.device),
     }
     print(f"# bench_quality on {platform.node()}: {platform.processor() or platform.machine()}, "
           f"{os.cpu_count()} CPUs (affinity {len(os.sched_getaffinity(0))}), torch "
           f"{torch.__version__} ({torch.get_num_threads()} threads), scikit-learn "
-          f"{sklearn.__version__}{', quick' if args.quick else ''}")
+          f"{sklearn.__version__}, device {cfg['device']}"
+          + (f" ({torch.cuda.get_device_name()})" if cfg["device"].startswith("cuda") else "")
+          + (", quick" if args.quick else ""))
     print("command: " + shlex.join(["python"] + sys.argv))
     start = time.perf_counter()
     if args.data == "keel":
