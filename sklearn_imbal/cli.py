@@ -102,8 +102,8 @@ def _build_parser():
                               "written by an earlier compare; checked before any work")
     compare.add_argument("--overwrite", action="store_true",
                          help="also write into a non-empty --output folder that compare did "
-                              "not write: its results.json, results.csv and plots are "
-                              "replaced, nothing else is touched")
+                              "not write: its results.json, results.csv, report.html and "
+                              "plots are replaced, nothing else is touched")
     compare.add_argument("--random-state", type=int, default=0, metavar="SEED",
                          help="seed of the folds and techniques (default 0)")
     compare.add_argument("--quiet", action="store_true", help="no progress bars")

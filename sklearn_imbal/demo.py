@@ -7,8 +7,8 @@ loss, synthetic augmentation, threshold tuning, the best combination) under one 
 stratified cross-validation, with the packaged all-MiniLM-L6-v2 as a frozen encoder on a
 CPU (under 10 minutes on 2 cores) and full fine-tuning of it for every technique when
 torch sees a GPU. Prints the ranked table and the recommendation and writes
-``results.json``, ``results.csv``, ``pr_curves.png`` and ``threshold_curve.png`` to
-``sklearn-imbal-output/``.
+``results.json``, ``results.csv``, ``report.html``, ``pr_curves.png`` and
+``threshold_curve.png`` to ``sklearn-imbal-output/``.
 
 Run ``python -m sklearn_imbal.demo [compare options]``, e.g. ``--model embeddings`` to
 stay on the frozen encoder on a GPU machine too.

@@ -58,7 +58,7 @@ def test_compare_text_csv(tweets_csv, tiny_bert_path, tmp_path, capsys):
     results = json.loads((tmp_path / "out" / "results.json").read_text())
     assert results["rank_by"] == "minority_f1" and results["minority"] == "yes"
     assert set(results["fold_scores"]) == {"baseline", "class_weight", "smote", "threshold"}
-    for name in ("pr_curves.png", "threshold_curve.png", "results.csv"):
+    for name in ("pr_curves.png", "threshold_curve.png", "results.csv", "report.html"):
         assert (tmp_path / "out" / name).stat().st_size > 0
 
 

@@ -1,11 +1,13 @@
 """Plots of a comparison: minority precision-recall curves and the threshold curve."""
 
+import io
+
 import numpy as np
 
 from ._checks import RANK_METRICS
 from ._techniques import tuning_scorer
 
-__all__ = ["plot_pr_curves", "plot_threshold_curve"]
+__all__ = ["plot_pr_curves", "plot_threshold_curve", "render_pngs"]
 
 
 def plot_pr_curves(result, ax=None):
@@ -56,3 +58,28 @@ def plot_threshold_curve(result, technique=None, ax=None):
         score_name=metric, ax=ax, name=result.labels[technique])
     display.ax_.set_title(f"{result.labels[technique]}: out-of-fold {metric} by threshold")
     return display
+
+
+def render_pngs(result, dpi=110):
+    """The plots of ``result`` as PNG files by kind; None when matplotlib is not installed.
+
+    ``"pr_curves"``, and ``"threshold_curve"`` for a binary problem. Each is drawn on a
+    ``Figure`` of its own, outside pyplot, so it renders headless, with the user's
+    backend and pyplot's figures left as they are.
+    """
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
+    plots = {"pr_curves": (plot_pr_curves, (11, 6))}
+    if len(result.classes) == 2:
+        plots["threshold_curve"] = (plot_threshold_curve, (8, 5))
+    pngs = {}
+    for kind, (plot, size) in plots.items():
+        fig = Figure(figsize=size)
+        plot(result, ax=fig.subplots())
+        fig.tight_layout()
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=dpi)
+        pngs[kind] = buffer.getvalue()
+    return pngs

@@ -10,7 +10,8 @@ import numpy as np
 from ..utils._paths import COMPARISON_MARKER, check_output_dir
 from ..utils._validation import minority_label, python_scalar
 from ._checks import RANK_METRICS
-from ._plot import plot_pr_curves, plot_threshold_curve
+from ._plot import plot_pr_curves, plot_threshold_curve, render_pngs
+from ._report import render_report
 from ._techniques import build_deployable
 
 __all__ = ["ComparisonResult"]
@@ -440,11 +441,39 @@ class ComparisonResult:
         """
         return plot_threshold_curve(self, technique=technique, ax=ax)
 
-    def save(self, folder, *, overwrite=False):
-        """Write ``results.json``, ``results.csv`` and the PNG plots into ``folder``.
+    def to_html(self):
+        """The comparison as one self-contained HTML page, as :meth:`save` writes it.
 
-        Plots need matplotlib (the ``plot`` extra); without it only the numbers are
-        written. The threshold curve is drawn for binary problems only.
+        Title, data summary, the ranked table (every metric, mean ± sd over the folds,
+        the ranking metric highlighted), the recommendation, the techniques not
+        evaluated and why, the notes, and the plots inlined as PNG images (without
+        matplotlib: a line saying so). No script and no external address: it opens
+        offline. Labels, column names and notes are HTML-escaped.
+
+        Returns
+        -------
+        html : str
+            The page.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from sklearn_imbal.compare import compare_techniques
+        >>> X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+        >>> result = compare_techniques(X, y, cv=2, techniques=["class_weight"],
+        ...                             progress=False)
+        >>> page = result.to_html()
+        >>> page.startswith("<!DOCTYPE html>"), page.count("<tr data-technique=")
+        (True, 1)
+        """
+        return render_report(self, render_pngs(self), TABLE_COLUMNS)
+
+    def save(self, folder, *, overwrite=False):
+        """Write ``results.json``, ``results.csv``, ``report.html`` and the PNG plots.
+
+        Plots need matplotlib (the ``plot`` extra); without it the numbers and the page
+        (:meth:`to_html`, then without plots) are written. The threshold curve is drawn
+        for binary problems only.
 
         Parameters
         ----------
@@ -453,13 +482,15 @@ class ComparisonResult:
             earlier ``save`` (it holds ``results.json``), whose files are replaced.
         overwrite : bool, default=False
             Also write into a non-empty folder that ``save`` did not write, replacing
-            files there named ``results.json``, ``results.csv``, ``pr_curves.png`` or
-            ``threshold_curve.png``. Nothing else in the folder is touched or deleted.
+            files there named ``results.json``, ``results.csv``, ``report.html``,
+            ``pr_curves.png`` or ``threshold_curve.png``. Nothing else in the folder is
+            touched or deleted.
 
         Returns
         -------
         written : dict of str to pathlib.Path
-            The files written, by kind.
+            The files written, by kind: ``"json"``, ``"csv"``, ``"html"``, and
+            ``"pr_curves"`` / ``"threshold_curve"`` when drawn.
 
         Raises
         ------
@@ -474,22 +505,13 @@ class ComparisonResult:
         folder = check_output_dir(folder, "folder", **COMPARISON_MARKER,
                                   overwrite=overwrite)
         folder.mkdir(parents=True, exist_ok=True)
-        written = {"json": folder / COMPARISON_MARKER["marker"], "csv": folder / "results.csv"}
+        written = {"json": folder / COMPARISON_MARKER["marker"], "csv": folder / "results.csv",
+                   "html": folder / "report.html"}
         self.to_json(written["json"])
         self.table.to_csv(written["csv"])
-        try:
-            from matplotlib.figure import Figure
-        except ImportError:
-            return written
-        plots = {"pr_curves": (self.plot_pr_curves, (11, 6))}
-        if len(self.classes) == 2:
-            plots["threshold_curve"] = (self.plot_threshold_curve, (8, 5))
-        for kind, (plot, size) in plots.items():
-            # A Figure outside pyplot renders to a file headless, with the user's
-            # backend and pyplot's figures left as they are.
-            fig = Figure(figsize=size)
-            plot(ax=fig.subplots())
-            fig.tight_layout()
+        pngs = render_pngs(self)
+        written["html"].write_text(render_report(self, pngs, TABLE_COLUMNS), encoding="utf-8")
+        for kind, png in (pngs or {}).items():
             written[kind] = folder / f"{kind}.png"
-            fig.savefig(written[kind], dpi=110)
+            written[kind].write_bytes(png)
         return written

@@ -98,7 +98,7 @@ def test_json_round_trip(text_result, tmp_path):
 
 def test_save_writes_json_csv_and_pngs(text_result, tmp_path):
     written = text_result.save(tmp_path / "out")
-    assert set(written) == {"json", "csv", "pr_curves", "threshold_curve"}
+    assert set(written) == {"json", "csv", "html", "pr_curves", "threshold_curve"}
     for kind in ("pr_curves", "threshold_curve"):
         content = written[kind].read_bytes()
         assert content[:8] == b"\x89PNG\r\n\x1a\n" and len(content) > 10_000
@@ -301,7 +301,7 @@ def test_multiclass_and_rank_by(tmp_path):
     assert means == sorted(means, reverse=True)
     assert "macro F1" in result.recommendation
     # Multiclass: PR curves of the minority class, no threshold curve.
-    assert set(result.save(tmp_path)) == {"json", "csv", "pr_curves"}
+    assert set(result.save(tmp_path)) == {"json", "csv", "html", "pr_curves"}
 
 
 def test_brier_ranks_lower_is_better():
