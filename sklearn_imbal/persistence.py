@@ -523,8 +523,9 @@ def _allowed(name):
     if name in _ALLOWED_NAMES:
         return True
     module, _, attr = name.rpartition(".")
-    if module.split(".")[0] not in _ESTIMATOR_PACKAGES:
-        return False
+    parts = module.split(".")
+    if parts[0] not in _ESTIMATOR_PACKAGES or "__main__" in parts:
+        return False  # a package's __main__ runs its command when imported
     try:  # our own dependencies only: importing them runs no code from the file
         obj = getattr(import_module(module), attr)
     except (ImportError, AttributeError):

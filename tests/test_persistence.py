@@ -142,6 +142,20 @@ def test_unknown_types_are_refused_unless_trusted(tmp_path, lr_model):
                       LogisticRegression)
 
 
+def test_allow_list_imports_no_command():
+    """Checking a name imports our own packages' modules, never a ``__main__``."""
+    import sys
+
+    from sklearn_imbal.persistence import _allowed
+
+    assert _allowed("sklearn.linear_model._logistic.LogisticRegression")
+    assert _allowed("sklearn_imbal.threshold._tuned.ThresholdTunedClassifier")
+    assert not _allowed("sklearn_imbal.__main__.main")
+    assert "sklearn_imbal.__main__" not in sys.modules
+    assert not _allowed("sklearn_imbal.cli.main")  # a function, not an estimator class
+    assert not _allowed("builtins.eval") and not _allowed("sklearn.utils.no_such.Thing")
+
+
 def test_tampered_skops_file_is_refused_by_type(tmp_path, lr_model):
     """A skops file replaced (and its checksum updated in the card): its types are still
     checked before anything is built."""
