@@ -31,14 +31,16 @@ _LAZY = {
     "get_imbalanced_scorers": "metrics",
     "imbalance_report": "diagnostics",
     "imbalanced_scores": "metrics",
+    "load": "persistence",
     "minority_f1_score": "metrics",
     "minority_precision_score": "metrics",
     "minority_recall_score": "metrics",
+    "save": "persistence",
 }
 
 _SUBMODULES = {
     "calibration", "cli", "compare", "datasets", "diagnostics", "hf", "losses", "metrics", "neural",
-    "sampling", "text", "threshold", "utils", "weights",
+    "persistence", "sampling", "text", "threshold", "utils", "weights",
 }
 
 __all__ = sorted(_LAZY) + ["__version__"]

@@ -1,10 +1,13 @@
-"""The ``sklearn-imbal`` command: ``report`` and ``compare`` on a CSV file or the bundled data.
+"""The ``sklearn-imbal`` command: ``report``, ``compare``, ``fit`` and ``predict`` on CSV files.
 
 Usage::
 
     sklearn-imbal report DATA.csv --label COL [--text COL]
     sklearn-imbal compare [DATA.csv --label COL [--text COL]] [--cv 5] [--rank-by mcc]
                           [--model auto|embeddings|finetune] [--output DIR [--overwrite]] ...
+    sklearn-imbal fit DATA.csv --label COL [--text COL] (--from-results DIR | --technique NAME)
+                      [--output DIR [--overwrite]] [--model ...] ...
+    sklearn-imbal predict MODEL_DIR DATA.csv [--output preds.csv [--overwrite]]
 
 ``python -m sklearn_imbal`` is the same command.
 
@@ -21,13 +24,14 @@ from pathlib import Path
 import numpy as np
 
 from .compare import RANK_METRICS, TECHNIQUES, DataError
-from .utils._paths import COMPARISON_MARKER, check_output_dir
+from .utils._paths import COMPARISON_MARKER, SAVED_MARKER, check_output_dir
 from .utils._text import unusable_texts
 
 __all__ = ["main"]
 
 PROG = "sklearn-imbal"
 DEFAULT_OUTPUT = "sklearn-imbal-output"
+DEFAULT_MODEL = "sklearn-imbal-model"
 
 
 class _UsageError(Exception):
@@ -68,21 +72,7 @@ def _build_parser():
     compare.add_argument("--text", metavar="COL",
                          help="the text column; without it the other columns are tabular "
                               "features")
-    compare.add_argument("--cv", type=int, default=5, metavar="K",
-                         help="number of stratified folds (default 5)")
-    compare.add_argument("--rank-by", default="mcc", choices=list(RANK_METRICS),
-                         metavar="METRIC",
-                         help="ranking metric, one of: " + ", ".join(RANK_METRICS)
-                              + " (default mcc)")
-    compare.add_argument("--model", default="auto", choices=["auto", "embeddings", "finetune"],
-                         help="text models: frozen embeddings + heads (fast), or fine-tuning "
-                              "the transformer (slow on a CPU); auto: fine-tuning on a GPU")
-    compare.add_argument("--model-path", metavar="PATH",
-                         help="local transformer folder (default: packaged all-MiniLM-L6-v2)")
-    compare.add_argument("--model-kwargs", metavar="JSON",
-                         help='model loading options, e.g. \'{"num_hidden_layers": 2}\'')
-    compare.add_argument("--max-epochs", type=int, metavar="N",
-                         help="fine-tuning epochs (default 3)")
+    _add_model_options(compare)
     compare.add_argument("--techniques", metavar="LIST",
                          help="comma-separated subset of: " + ", ".join(TECHNIQUES))
     compare.add_argument("--sample", type=int, metavar="N",
@@ -95,8 +85,6 @@ def _build_parser():
     compare.add_argument("--llm-model", metavar="NAME", help="chat model name at that endpoint")
     compare.add_argument("--llm-api-key-env", default="OPENAI_API_KEY", metavar="VAR",
                          help="environment variable holding the API key")
-    compare.add_argument("--device", default="auto", metavar="DEVICE",
-                         help="torch device: auto, cpu, cuda (default auto)")
     compare.add_argument("--output", default=DEFAULT_OUTPUT, metavar="DIR",
                          help=f"output folder (default {DEFAULT_OUTPUT}/): new, empty, or "
                               "written by an earlier compare; checked before any work")
@@ -104,10 +92,75 @@ def _build_parser():
                          help="also write into a non-empty --output folder that compare did "
                               "not write: its results.json, results.csv, report.html and "
                               "plots are replaced, nothing else is touched")
-    compare.add_argument("--random-state", type=int, default=0, metavar="SEED",
-                         help="seed of the folds and techniques (default 0)")
-    compare.add_argument("--quiet", action="store_true", help="no progress bars")
+    _add_fit_commands(commands)
     return parser
+
+
+def _add_model_options(parser):
+    """The options of the model and its cross-validation: ``compare``'s and ``fit``'s."""
+    parser.add_argument("--cv", type=int, default=5, metavar="K",
+                        help="number of stratified folds (default 5)")
+    parser.add_argument("--rank-by", default="mcc", choices=list(RANK_METRICS),
+                        metavar="METRIC",
+                        help="ranking metric, one of: " + ", ".join(RANK_METRICS)
+                             + " (default mcc)")
+    parser.add_argument("--model", default="auto", choices=["auto", "embeddings", "finetune"],
+                        help="text models: frozen embeddings + heads (fast), or fine-tuning "
+                             "the transformer (slow on a CPU); auto: fine-tuning on a GPU")
+    parser.add_argument("--model-path", metavar="PATH",
+                        help="local transformer folder (default: packaged all-MiniLM-L6-v2)")
+    parser.add_argument("--model-kwargs", metavar="JSON",
+                        help='model loading options, e.g. \'{"num_hidden_layers": 2}\'')
+    parser.add_argument("--max-epochs", type=int, metavar="N",
+                        help="fine-tuning epochs (default 3)")
+    parser.add_argument("--device", default="auto", metavar="DEVICE",
+                        help="torch device: auto, cpu, cuda (default auto)")
+    parser.add_argument("--random-state", type=int, default=0, metavar="SEED",
+                        help="seed of the folds and techniques (default 0)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+
+
+def _add_fit_commands(commands):
+    fit = commands.add_parser(
+        "fit", help="train a technique on all rows and save the model",
+        description="Train the technique that a comparison recommends (--from-results, "
+                    "the output folder of compare) or a named one (--technique: measured "
+                    "against the baseline on --cv folds first) on every row, and save "
+                    "it with its card into a model folder; no pickle.",
+    )
+    fit.add_argument("data", metavar="DATA.csv", help="CSV (or .tsv) file with a header")
+    fit.add_argument("--label", required=True, metavar="COL", help="the label column")
+    fit.add_argument("--text", metavar="COL",
+                     help="the text column; without it the other columns are tabular "
+                          "features")
+    fit.add_argument("--from-results", metavar="DIR",
+                     help="a compare output folder: train its recommendation (or "
+                          "--technique, among those it evaluated) with its settings")
+    fit.add_argument("--technique", choices=list(TECHNIQUES), metavar="NAME",
+                     help="the technique to train, one of: " + ", ".join(TECHNIQUES)
+                          + "; without --from-results it is first measured against the "
+                          "baseline on --cv folds")
+    fit.add_argument("--output", default=DEFAULT_MODEL, metavar="DIR",
+                     help=f"model folder (default {DEFAULT_MODEL}/): new, empty, or written "
+                          "by an earlier fit; checked before any work")
+    fit.add_argument("--overwrite", action="store_true",
+                     help="also write into a non-empty --output folder that fit did not "
+                          "write (only our files there are replaced)")
+    _add_model_options(fit)
+
+    predict = commands.add_parser(
+        "predict", help="predict labels and class probabilities with a saved model",
+        description="Write the predicted label and one probability column per class for "
+                    "every row of DATA.csv, in input order. Rows the model cannot read (an "
+                    "empty text, a number that is not one) stop the command with their "
+                    "line numbers: nothing is skipped silently.",
+    )
+    predict.add_argument("model_dir", metavar="MODEL_DIR", help="a folder written by fit")
+    predict.add_argument("data", metavar="DATA.csv", help="CSV (or .tsv) file with a header")
+    predict.add_argument("--output", metavar="FILE",
+                         help="the predictions CSV (default: standard output)")
+    predict.add_argument("--overwrite", action="store_true",
+                         help="replace --output if it exists")
 
 
 # --------------------------------------------------------------------------- reading
@@ -334,6 +387,16 @@ def _quiet_transformers():
     logging.disable_progress_bar()
 
 
+def _text_extra():
+    """transformers, quiet, or a clear error naming the extra to install."""
+    try:
+        import transformers  # noqa: F401
+    except ImportError:
+        raise _UsageError("text data needs the text extra: pip install "
+                          "'sklearn-imbal[text]'") from None
+    _quiet_transformers()
+
+
 def _compare(args, out):
     from .compare import compare_techniques
     from .diagnostics import imbalance_report
@@ -345,12 +408,7 @@ def _compare(args, out):
         X, y = _stratified_sample(X, y, args.sample, args.random_state)
     augmenter, augmenter_name = _augmenter(args)
     if kind == "text":
-        try:
-            import transformers  # noqa: F401
-        except ImportError:
-            raise _UsageError("text data needs the text extra: pip install "
-                              "'sklearn-imbal[text]'") from None
-        _quiet_transformers()
+        _text_extra()
         _check_model_settings(args, model_kwargs)
     try:
         report = imbalance_report(y, text=kind == "text")
@@ -393,6 +451,155 @@ def _compare(args, out):
     return 0
 
 
+def _fitted_result(args, X, y, kind, out):
+    """The comparison that the model comes from: read (``--from-results``) or run on
+    the baseline and ``--technique`` only."""
+    from .compare import ComparisonResult, compare_techniques
+
+    if args.from_results is None:
+        techniques, model_kwargs = _parse_options(args)
+        if kind == "text":
+            _check_model_settings(args, model_kwargs)
+        print(f"Measuring {args.technique} against the baseline ({args.cv}-fold stratified "
+              "CV) before training it on every row.", file=out)
+        try:
+            result = compare_techniques(
+                X, y, kind=kind, model=args.model, model_path=args.model_path,
+                model_kwargs=model_kwargs, max_epochs=args.max_epochs, cv=args.cv,
+                rank_by=args.rank_by, techniques=techniques, device=args.device,
+                random_state=args.random_state, progress=not args.quiet)
+        except DataError as exc:
+            raise _UsageError(str(exc)) from None
+        print(result.format_table(), file=out)
+        return result
+    changed = [option for option, value, default in (
+        ("--model", args.model, "auto"), ("--model-path", args.model_path, None),
+        ("--model-kwargs", args.model_kwargs, None), ("--max-epochs", args.max_epochs, None),
+        ("--cv", args.cv, 5), ("--rank-by", args.rank_by, "mcc"),
+        ("--random-state", args.random_state, 0)) if value != default]
+    if changed:
+        raise _UsageError(f"{', '.join(changed)} set the comparison; with --from-results "
+                          "its settings come from results.json: drop them")
+    path = Path(args.from_results)
+    if path.is_dir():
+        path = path / COMPARISON_MARKER["marker"]
+    try:
+        result = ComparisonResult.from_json(path)
+    except (OSError, ValueError) as exc:
+        raise _UsageError(f"--from-results: {exc}") from None
+    if result.info.get("kind") != kind:
+        raise _UsageError(f"--from-results compared {result.info.get('kind')} data, but "
+                          f"{args.data} is read as {kind} "
+                          f"({'--text given' if kind == 'text' else 'no --text'}); fit on "
+                          "the data that was compared")
+    found = sorted({str(v) for v in np.unique(y)})
+    if found != sorted(str(c) for c in result.classes):
+        raise _UsageError(f"{args.data}: the classes in {args.label!r} ({', '.join(found)}) "
+                          "are not those of the comparison in --from-results "
+                          f"({', '.join(map(str, result.classes))}); fit on the data that "
+                          "was compared")
+    if kind == "tabular":
+        needed = result.info["columns"]["numeric"] + result.info["columns"]["categorical"]
+        missing = [c for c in needed if c not in X.columns]
+        if missing:
+            raise _UsageError(f"{args.data} lacks the column(s) {', '.join(map(repr, missing))}"
+                              " that the comparison in --from-results learned from")
+    return result
+
+
+def _fit(args, out):
+    from .persistence import save
+
+    if args.from_results is None and args.technique is None:
+        raise _UsageError("say what to train: --from-results DIR (the output folder of "
+                          "'sklearn-imbal compare': its recommendation is trained) or "
+                          f"--technique NAME (one of {', '.join(TECHNIQUES)})")
+    if args.from_results is None:
+        args.techniques, args.sample, args.augmentation_ratio = args.technique, None, 0.5
+    try:
+        check_output_dir(args.output, "--output", **SAVED_MARKER, overwrite=args.overwrite)
+    except OSError as exc:
+        raise _UsageError(str(exc)) from None
+    X, y, kind, source = _load_compare_data(args)
+    if kind == "text":
+        _text_extra()
+    result = _fitted_result(args, X, y, kind, out)
+    technique = args.technique or result.ranking[0]
+    try:
+        estimator = result.make_estimator(technique)
+    except ValueError as exc:
+        raise _UsageError(f"--technique: {exc}") from None
+    print(f"Training {result.labels[technique]} on all {len(y)} rows of {source}.", file=out)
+    estimator.fit(X, y)
+    extra = {"kind": kind, "label": args.label, "text": args.text,
+             "columns": result.info.get("columns"), "data": source}
+    folder = save(estimator, args.output, overwrite=args.overwrite, y=y, comparison=result,
+                  technique=technique, extra=extra)
+    print(f"Wrote the model to {folder}/ (card.json says what it is). Predict with: "
+          f"{PROG} predict {folder} DATA.csv", file=out)
+    return 0
+
+
+def _model_input(card, frame, path):
+    """The columns of ``frame`` that the saved model reads, checked row by row."""
+    import pandas as pd
+
+    extra = card.get("extra") or {}
+    if extra.get("kind") == "text":
+        return _texts(frame, extra["text"], path)
+    columns = extra.get("columns")
+    if not columns:  # saved from Python without a description of its input
+        return frame
+    missing = [c for c in columns["numeric"] + columns["categorical"] if c not in frame.columns]
+    if missing:
+        raise _UsageError(f"{path} lacks the column(s) {', '.join(map(repr, missing))} that "
+                          "the model reads; add them (empty cells are imputed)")
+    for column in columns["numeric"]:
+        values = frame[column]
+        numbers = pd.to_numeric(values, errors="coerce")
+        bad = np.flatnonzero((numbers.isna() & values.notna()).to_numpy())
+        infinite = np.flatnonzero(np.isinf(numbers.to_numpy(dtype=float, na_value=np.nan)))
+        if len(bad) or len(infinite):
+            rows = bad if len(bad) else infinite
+            what = "values that are not numbers" if len(bad) else "infinite values"
+            raise _UsageError(f"{path}: column {column!r} holds {what} (lines {_lines(rows)}); "
+                              "the model reads numbers there: fix those cells or leave them "
+                              "empty (an empty cell is imputed with the training median)")
+        frame[column] = numbers
+    return frame[columns["numeric"] + columns["categorical"]]
+
+
+def _predict(args, out):
+    import pandas as pd
+
+    from .persistence import load, read_card
+
+    if args.output is not None:
+        target = Path(args.output)
+        if target.is_dir():
+            raise _UsageError(f"--output {target} is a folder; name the CSV file to write")
+        if target.exists() and not args.overwrite:
+            raise _UsageError(f"--output {target} exists; pass --overwrite to replace it, or "
+                              "name a new file")
+    try:
+        card = read_card(args.model_dir)
+        model = load(args.model_dir)
+    except (OSError, ValueError) as exc:
+        raise _UsageError(str(exc)) from None
+    frame = _read_table(args.data)
+    X = _model_input(card, frame, args.data)
+    proba = model.predict_proba(X)
+    table = pd.DataFrame({"prediction": model.predict(X)})
+    for k, label in enumerate(model.classes_):
+        table[f"proba_{label}"] = proba[:, k]
+    if args.output is None:
+        table.to_csv(out, index=False)
+    else:
+        table.to_csv(args.output, index=False)
+        print(f"Wrote {len(table)} predictions to {args.output}", file=out)
+    return 0
+
+
 def main(argv=None):
     """Run the ``sklearn-imbal`` command; return its exit code.
 
@@ -418,9 +625,9 @@ def main(argv=None):
     except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
         return int(exc.code or 0)
     try:
-        if args.command == "report":
-            return _report(args, sys.stdout)
-        return _compare(args, sys.stdout)
+        commands = {"report": _report, "compare": _compare, "fit": _fit,
+                    "predict": _predict}
+        return commands[args.command](args, sys.stdout)
     except _UsageError as exc:
         message = " ".join(str(exc).split())  # one line, whatever the library wrote
         print(f"{PROG}: error: {message}", file=sys.stderr)

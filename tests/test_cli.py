@@ -397,3 +397,109 @@ def test_llm_key_variable_unset_is_refused(tweets_csv, tiny_bert_path, tmp_path,
                                        "MY_UNSET_LLM_KEY is not set")
     assert chat_server.seen == []
     assert "sk-other-service" not in captured.out + captured.err
+
+
+# --------------------------------------------------------------------------- fit / predict
+def test_fit_from_results_then_predict(churn_csv, tmp_path, capsys):
+    """compare -> fit --from-results -> predict: the recommendation trained on every row,
+    saved, and its predictions in input order, equal to the library's own."""
+    from sklearn_imbal import load
+    from sklearn_imbal.compare import ComparisonResult
+    from sklearn_imbal.persistence import read_card
+
+    assert main(_fast_compare(churn_csv, tmp_path / "out")) == 0
+    result = ComparisonResult.from_json(tmp_path / "out" / "results.json")
+    assert main(["fit", str(churn_csv), "--label", "churn", "--from-results",
+                 str(tmp_path / "out"), "--output", str(tmp_path / "model")]) == 0
+    out = capsys.readouterr().out
+    assert f"Training {result.labels[result.ranking[0]]} on all 150 rows" in out
+    card = read_card(tmp_path / "model")
+    assert card["technique"] == result.ranking[0]
+    assert card["extra"]["label"] == "churn" and card["training"]["n_samples"] == 150
+    new = _churn_frame(12).drop(columns="churn").iloc[::-1]  # another order
+    new.to_csv(tmp_path / "new.csv", index=False)
+    assert main(["predict", str(tmp_path / "model"), str(tmp_path / "new.csv"),
+                 "--output", str(tmp_path / "preds.csv")]) == 0
+    preds = pd.read_csv(tmp_path / "preds.csv")
+    model = load(tmp_path / "model")
+    assert list(preds.columns) == ["prediction", "proba_0", "proba_1"]
+    np.testing.assert_array_equal(preds["prediction"], model.predict(new))
+    np.testing.assert_allclose(preds[["proba_0", "proba_1"]], model.predict_proba(new))
+    assert capsys.readouterr().out == f"Wrote 12 predictions to {tmp_path / 'preds.csv'}\n"
+    # stdout without --output; an existing --output is not replaced without --overwrite
+    assert main(["predict", str(tmp_path / "model"), str(tmp_path / "new.csv")]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "prediction,proba_0,proba_1"
+    assert main(["predict", str(tmp_path / "model"), str(tmp_path / "new.csv"),
+                 "--output", str(tmp_path / "preds.csv")]) == 2
+    _one_line_error(capsys, "preds.csv exists; pass --overwrite")
+
+
+def test_fit_named_technique_text_and_predict(tweets_csv, tiny_bert_path, tmp_path, capsys):
+    code = main(["fit", str(tweets_csv), "--label", "angry", "--text", "text",
+                 "--technique", "class_weight", "--model", "embeddings", "--model-path",
+                 tiny_bert_path, "--cv", "2", "--quiet", "--output", str(tmp_path / "m")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Measuring class_weight against the baseline (2-fold" in out
+    frame = pd.read_csv(tweets_csv).head(6)
+    frame[["text"]].to_csv(tmp_path / "new.csv", index=False)
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "new.csv")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "prediction,proba_no,proba_yes" and len(lines) == 7
+    # An empty text is reported by its CSV line, nothing is written.
+    frame.loc[3, "text"] = ""
+    frame[["text"]].to_csv(tmp_path / "bad.csv", index=False)
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "bad.csv"),
+                 "--output", str(tmp_path / "p.csv")]) == 2
+    _one_line_error(capsys, "1 rows have an empty, missing", "(lines 5)")
+    assert not (tmp_path / "p.csv").exists()
+
+
+def test_predict_bad_numbers_by_line_and_missing_columns(churn_csv, tmp_path, capsys):
+    assert main(["fit", str(churn_csv), "--label", "churn", "--technique", "baseline",
+                 "--cv", "2", "--quiet", "--output", str(tmp_path / "m")]) == 0
+    capsys.readouterr()
+    (tmp_path / "bad.csv").write_text("income,region\n50,north\n,south\n12x,north\ninf,south\n")
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "bad.csv")]) == 2
+    _one_line_error(capsys, "column 'income' holds values that are not numbers (lines 4)")
+    (tmp_path / "inf.csv").write_text("income,region\n50,north\n,south\ninf,south\n")
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "inf.csv")]) == 2
+    _one_line_error(capsys, "infinite values (lines 4)")
+    (tmp_path / "cols.csv").write_text("region\nnorth\n")
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "cols.csv")]) == 2
+    _one_line_error(capsys, "lacks the column(s) 'income'")
+    # A missing number is imputed, as in training: that row is predicted.
+    (tmp_path / "gap.csv").write_text("income,region\n50,north\n,south\n")
+    assert main(["predict", str(tmp_path / "m"), str(tmp_path / "gap.csv")]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("nothing to train", "say what to train: --from-results DIR"),
+    ("no results", "--from-results: from_json: no such file"),
+    ("changed setting", "--cv set the comparison; with --from-results"),
+    ("not evaluated", "--technique: technique='smote' was not evaluated"),
+    ("text vs tabular", "--from-results compared tabular data, but"),
+    ("model missing", "holds no card.json"),
+    ("tampered model", "was changed after it was saved"),
+])
+def test_fit_predict_errors_are_one_line(case, expected, churn_csv, tmp_path, capsys):
+    data, out, model = str(churn_csv), str(tmp_path / "out"), str(tmp_path / "model")
+    base = ["fit", data, "--label", "churn", "--output", model]
+    if case in ("changed setting", "not evaluated", "text vs tabular", "tampered model"):
+        assert main(_fast_compare(churn_csv, out)) == 0
+    argv = {
+        "nothing to train": base,
+        "no results": base + ["--from-results", str(tmp_path / "none")],
+        "changed setting": base + ["--from-results", out, "--cv", "3"],
+        "not evaluated": base + ["--from-results", out, "--technique", "smote"],
+        "text vs tabular": base + ["--from-results", out, "--text", "region"],
+        "model missing": ["predict", str(tmp_path), data],
+        "tampered model": ["predict", model, data],
+    }[case]
+    if case == "tampered model":
+        assert main(base + ["--from-results", out]) == 0
+        (tmp_path / "model" / "estimator.skops").write_bytes(b"changed")
+    capsys.readouterr()
+    assert main(argv) == 2
+    _one_line_error(capsys, expected)

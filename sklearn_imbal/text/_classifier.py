@@ -8,8 +8,6 @@ the design (loading, batching, training, the prediction shortcut, persistence) i
 import json
 import math
 import os
-import shutil
-import tempfile
 from numbers import Integral, Real
 
 import numpy as np
@@ -25,7 +23,7 @@ from torch import nn
 
 from .._skorch import Net, SkorchClassifierBase
 from ..utils._docstring import fill_doc
-from ..utils._paths import MODEL_MARKER, check_output_dir, own_marker
+from ..utils._paths import MODEL_MARKER, check_output_dir, earlier_files, write_staged
 from ..utils._sklearn import fit_context
 from ..utils._text import validate_texts
 from ..utils._torch import resolve_device
@@ -203,34 +201,6 @@ def _load_head(classifier, file, device, name):
             "estimator again with save_pretrained."
         )
     classifier.load_state_dict(head)
-
-
-def _files_of_earlier_save(folder, estimator_name):
-    """The files the save_pretrained that wrote ``folder`` listed: ours to replace or remove.
-
-    Only from a marker that is ours (a JSON object with the keys we write, by this
-    estimator); a user's own ``sklearn_imbal.json`` written over with ``overwrite=True``
-    removes nothing.
-    """
-    saved = own_marker(folder, **MODEL_MARKER)
-    if saved is None or saved.get("estimator") != estimator_name:
-        return set()
-    files = saved.get("files", [])
-    if not isinstance(files, list):
-        return set()
-    # Only plain names inside the folder: a file listing "../x" removes nothing.
-    return {name for name in files if isinstance(name, str) and name
-            and not os.path.isabs(name) and ".." not in name.split("/")
-            and os.path.normpath(name) == name.replace("/", os.sep)}
-
-
-def _remove_file(folder, name):
-    """Remove the file ``name`` of an earlier save (and its folder, once empty)."""
-    target = folder.joinpath(*name.split("/"))
-    if target.is_file() and not target.is_symlink():
-        target.unlink()
-        if target.parent != folder and not any(target.parent.iterdir()):
-            target.parent.rmdir()
 
 
 def supports_cls_shortcut(model):
@@ -770,31 +740,14 @@ class TransformerClassifier(SkorchClassifierBase):
         folder = check_output_dir(path, "path", **MODEL_MARKER, overwrite=overwrite)
         self._validate_params()  # what from_pretrained would refuse is not written
         state = self._saved_state()
-        earlier = _files_of_earlier_save(folder, type(self).__name__)
-        created = not folder.exists()
-        os.makedirs(folder, exist_ok=True)
-        # Written aside, then moved in: transformers' save_pretrained deletes weight
-        # shards of other saves in the folder it writes to, which may not be ours.
-        staging = tempfile.mkdtemp(prefix=".sklearn_imbal_save_", dir=folder)
-        try:
+        earlier = earlier_files(folder, **MODEL_MARKER, owner_key="estimator",
+                                owner=type(self).__name__)
+
+        def write(staging):
             self._write_model_files(staging)
-            state["files"] = sorted(
-                os.path.relpath(os.path.join(root, name), staging).replace(os.sep, "/")
-                for root, _, names in os.walk(staging) for name in names)
-            with open(os.path.join(staging, _PARAMS_FILE), "w", encoding="utf-8") as handle:
-                json.dump(state, handle, indent=2, allow_nan=False)
-            for name in [*state["files"], _PARAMS_FILE]:  # the marker last
-                target = folder.joinpath(*name.split("/"))
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(os.path.join(staging, *name.split("/")), target)
-            for name in sorted(earlier - set(state["files"])):  # ours, from the earlier save
-                _remove_file(folder, name)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            if created and not any(folder.iterdir()):
-                folder.rmdir()
-            raise
-        shutil.rmtree(staging, ignore_errors=True)
+            return lambda files: {**state, "files": files}
+
+        write_staged(folder, write, marker=_PARAMS_FILE, earlier=earlier)
         return os.fspath(path)
 
     def _write_model_files(self, folder):

@@ -18,16 +18,19 @@ The check creates nothing, so a run refused or failed later leaves no empty fold
 
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
-__all__ = ["check_output_dir", "own_marker", "COMPARISON_MARKER", "MODEL_MARKER"]
+__all__ = ["check_output_dir", "own_marker", "earlier_files", "write_staged",
+           "COMPARISON_MARKER", "MODEL_MARKER", "SAVED_MARKER"]
 
 # What each writer leaves in its folder: the file and the keys that file always holds.
 COMPARISON_MARKER = {"marker": "results.json",
                      "marker_keys": ("rank_by", "ranking", "recommendation")}
 MODEL_MARKER = {"marker": "sklearn_imbal.json",
                 "marker_keys": ("estimator", "params", "classes")}
+SAVED_MARKER = {"marker": "card.json", "marker_keys": ("format", "estimator", "files")}
 
 
 def _nearest_existing(path):
@@ -124,3 +127,78 @@ def check_output_dir(path, name, *, marker, marker_keys=(), overwrite=False):
                 "command line) to add our files there; nothing else in it is deleted."
             )
     return path
+
+
+def earlier_files(folder, marker, marker_keys, *, owner_key, owner):
+    """The files that the save which wrote ``folder`` listed: ours to replace or remove.
+
+    Only from a marker that is ours (see :func:`own_marker`) and whose ``owner_key`` is
+    ``owner`` (the writer), and only plain relative names inside the folder: a user's
+    own marker written over with ``overwrite=True``, or a file listing ``"../x"``,
+    removes nothing. The marker's ``files`` is a list of names or a dict keyed by them.
+    """
+    saved = own_marker(folder, marker, marker_keys)
+    if saved is None or saved.get(owner_key) != owner:
+        return set()
+    files = saved.get("files", [])
+    if not isinstance(files, (list, dict)):
+        return set()
+    return {name for name in files if isinstance(name, str) and name
+            and not os.path.isabs(name) and ".." not in name.split("/")
+            and os.path.normpath(name) == name.replace("/", os.sep)}
+
+
+def _remove_file(folder, name):
+    """Remove the file ``name`` of an earlier save (and its folders, once empty)."""
+    target = folder.joinpath(*name.split("/"))
+    if target.is_file() and not target.is_symlink():
+        target.unlink()
+        parent = target.parent
+        while parent != folder and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+
+def write_staged(folder, write, *, marker, earlier):
+    """Write a save into ``folder`` (checked by :func:`check_output_dir`) through a
+    staging folder inside it: nothing is replaced until every file is written.
+
+    ``write(staging)`` writes every file but the marker into ``staging`` and returns
+    ``marker_content(files)``: a function of the sorted list of the files written
+    (relative names with ``/``) that returns the marker's JSON content. The files are
+    then moved into ``folder``, the marker last, and the files of the earlier save
+    (``earlier``, from :func:`earlier_files`) that this one does not write again are
+    removed. On any error the staging folder is removed, and so is ``folder`` when it
+    was created here and is still empty; files of ours already moved in stay.
+
+    Returns
+    -------
+    files : list of str
+        The files written, the marker last.
+    """
+    folder = Path(folder)
+    created = not folder.exists()
+    os.makedirs(folder, exist_ok=True)
+    # Written aside, then moved in: a writer such as transformers' save_pretrained
+    # deletes weight shards of other saves in the folder it writes to.
+    staging = tempfile.mkdtemp(prefix=".sklearn_imbal_save_", dir=folder)
+    try:
+        marker_content = write(staging)
+        files = sorted(
+            os.path.relpath(os.path.join(root, name), staging).replace(os.sep, "/")
+            for root, _, names in os.walk(staging) for name in names)
+        with open(os.path.join(staging, marker), "w", encoding="utf-8") as handle:
+            json.dump(marker_content(files), handle, indent=2, allow_nan=False)
+        for name in [*files, marker]:  # the marker last
+            target = folder.joinpath(*name.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(os.path.join(staging, *name.split("/")), target)
+        for name in sorted(set(earlier) - set(files) - {marker}):
+            _remove_file(folder, name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return [*files, marker]
