@@ -183,8 +183,9 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
         (technique, fold) fits run in parallel through joblib; None means 1 unless in
         a :func:`joblib.parallel_config` context (a Dask cluster through its
         ``"dask"`` backend, for example). The texts are embedded once, before, in this
-        process; the results are the same as with ``n_jobs=1``. The best combination
-        is fitted after the other techniques, whose scores pick its base.
+        process; the results are those of ``n_jobs=1`` (models trained with torch up to
+        float rounding: a worker runs torch on fewer threads). The best combination is
+        fitted after the other techniques, whose scores pick its base.
 
     Returns
     -------
