@@ -3,8 +3,9 @@
 Usage::
 
     sklearn-imbal report DATA.csv --label COL [--text COL]
-    sklearn-imbal compare [DATA.csv --label COL [--text COL]] [--cv 5] [--rank-by mcc]
-                          [--model auto|embeddings|finetune] [--output DIR [--overwrite]] ...
+    sklearn-imbal compare [DATA.csv --label COL [--text COL]] [--cv 5] [--repeats 1]
+                          [--rank-by mcc] [--model auto|embeddings|finetune] [--jobs 1]
+                          [--output DIR [--overwrite]] ...
     sklearn-imbal fit DATA.csv --label COL [--text COL] (--from-results DIR | --technique NAME)
                       [--output DIR [--overwrite]] [--model ...] ...
     sklearn-imbal predict MODEL_DIR DATA.csv [--output preds.csv [--overwrite]]
@@ -73,6 +74,12 @@ def _build_parser():
                          help="the text column; without it the other columns are tabular "
                               "features")
     _add_model_options(compare)
+    compare.add_argument("--repeats", type=int, default=1, metavar="R",
+                         help="repeat the K folds R times, each with other folds (default "
+                              "1); the paired tests behind the verdict use all K x R folds")
+    compare.add_argument("--jobs", type=int, default=1, metavar="N",
+                         help="fit N (technique, fold) pairs at a time in worker processes; "
+                              "-1: one per CPU (default 1); the results are the same")
     compare.add_argument("--techniques", metavar="LIST",
                          help="comma-separated subset of: " + ", ".join(TECHNIQUES))
     compare.add_argument("--sample", type=int, metavar="N",
@@ -327,10 +334,16 @@ def _parse_options(args):
         if not isinstance(model_kwargs, dict):
             raise _UsageError("--model-kwargs must be a JSON object, e.g. "
                               '\'{"num_hidden_layers": 2}\'')
-    for option, value, low in (("--cv", args.cv, 2), ("--max-epochs", args.max_epochs, 1),
+    # --repeats and --jobs are compare's alone; fit shares the rest of these options.
+    for option, value, low in (("--cv", args.cv, 2),
+                               ("--repeats", getattr(args, "repeats", None), 1),
+                               ("--max-epochs", args.max_epochs, 1),
                                ("--sample", args.sample, 2)):
         if value is not None and value < low:
             raise _UsageError(f"{option} must be at least {low}, got {value}")
+    jobs = getattr(args, "jobs", 1)
+    if jobs < 1 and jobs != -1:
+        raise _UsageError(f"--jobs must be at least 1, or -1 for one per CPU, got {jobs}")
     if not 0 < args.augmentation_ratio <= 1:
         raise _UsageError("--augmentation-ratio must be in (0, 1]")
     if not 0 <= args.random_state < 2**32:
@@ -422,16 +435,18 @@ def _compare(args, out):
         result = compare_techniques(
             X, y, kind=kind, model=args.model, model_path=args.model_path,
             model_kwargs=model_kwargs, max_epochs=args.max_epochs, cv=args.cv,
-            rank_by=args.rank_by, techniques=techniques, augmenter=augmenter,
-            augmentation_ratio=args.augmentation_ratio, device=args.device,
-            random_state=args.random_state, progress=not args.quiet,
+            repeats=args.repeats, rank_by=args.rank_by, techniques=techniques,
+            augmenter=augmenter, augmentation_ratio=args.augmentation_ratio,
+            device=args.device, random_state=args.random_state, progress=not args.quiet,
+            n_jobs=args.jobs,
         )
     except DataError as exc:
         raise _UsageError(str(exc)) from None
     info = result.info
+    repeated = f" repeated {args.repeats} times" if args.repeats > 1 else ""
     print(f"Model: {info['description']} ({info['model']}); {info['cv']}-fold stratified "
-          f"CV, ranked by {RANK_METRICS[args.rank_by][0]}; augmentation: {augmenter_name}",
-          file=out)
+          f"CV{repeated}, ranked by {RANK_METRICS[args.rank_by][0]}; augmentation: "
+          f"{augmenter_name}", file=out)
     for note in info.get("notes", []):
         print(f"Note: {note}", file=out)
     print("", file=out)

@@ -103,6 +103,21 @@ def test_compare_tabular_csv(churn_csv, tmp_path, capsys):
     assert (tmp_path / "out" / "pr_curves.png").stat().st_size > 0
 
 
+def test_compare_repeats_and_jobs(churn_csv, tmp_path, capsys):
+    code = main(["compare", str(churn_csv), "--label", "churn", "--cv", "3", "--repeats", "2",
+                 "--jobs", "2", "--quiet", "--techniques", "class_weight",
+                 "--output", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "3-fold stratified CV repeated 2 times, ranked by MCC" in out
+    assert "over 3-fold stratified cross-validation repeated 2 times (6 folds)" in out
+    assert "at 95% (MCC difference" in out and "corrected resampled t-test" in out
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert results["info"]["repeats"] == 2 and len(results["fold_scores"]["baseline"]) == 6
+    test = results["paired_tests"]["vs_baseline"]["class_weight"]
+    assert test["n_folds"] == 6 and test["df"] == 5 and test["low"] <= test["high"]
+
+
 def _fast_compare(data, output, *extra):
     return ["compare", str(data), "--label", "churn", "--cv", "2", "--quiet",
             "--techniques", "class_weight", "--output", str(output), *extra]
@@ -290,6 +305,8 @@ def test_argument_errors(capsys):
     ([], "the following arguments are required: COMMAND"),
     (["compare", "--random-state", "-1"], "--random-state must be in [0, 4294967295], got -1"),
     (["compare", "--random-state", str(2**32)], "--random-state must be in [0, 4294967295]"),
+    (["compare", "--repeats", "0"], "--repeats must be at least 1, got 0"),
+    (["compare", "--jobs", "0"], "--jobs must be at least 1, or -1 for one per CPU, got 0"),
 ])
 def test_argument_errors_are_one_line(argv, option, capsys):
     assert main(argv) == 2

@@ -110,7 +110,7 @@ def _facts(result):
         "Imbalance ratio": f"{max(counts.values()) / min(counts.values()):.1f} : 1",
         "Data": escape(str(info.get("kind", "?"))),
         "Model": model,
-        "Folds": f"{escape(str(info.get('cv', '?')))}-fold stratified cross-validation",
+        "Folds": escape(result.protocol),
         "Ranked by": escape(RANK_METRICS.get(result.rank_by, (result.rank_by,))[0]),
     }
     columns = info.get("columns")

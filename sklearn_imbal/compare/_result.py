@@ -12,6 +12,7 @@ from ..utils._validation import minority_label, python_scalar
 from ._checks import RANK_METRICS
 from ._plot import plot_pr_curves, plot_threshold_curve, render_pngs
 from ._report import render_report
+from ._stats import corrected_resampled_ttest
 from ._techniques import build_deployable
 
 __all__ = ["ComparisonResult"]
@@ -52,8 +53,10 @@ class ComparisonResult:
     Parameters
     ----------
     fold_scores : dict of str to list of dict
-        For each evaluated technique, one dict per fold: the metrics of
+        For each evaluated technique, one dict per test fold: the metrics of
         :func:`~sklearn_imbal.metrics.imbalanced_scores` and ``fit_time`` (seconds).
+        The same ``cv`` x ``repeats`` folds for every technique, in the same order
+        (the ``cv`` folds of the first repeat, then those of the second, ...).
     labels : dict of str to str
         Display name of each technique.
     skipped : dict of str to str
@@ -63,13 +66,16 @@ class ComparisonResult:
     y : array-like of shape (n_samples,)
         The labels.
     folds : array-like of shape (n_samples,)
-        Test-fold index of each sample.
+        Test-fold index of each sample in the first repeat.
     oof_proba : dict of str to array-like of shape (n_samples, n_classes)
-        Out-of-fold probabilities of each technique (columns in ``classes`` order).
+        Out-of-fold probabilities of each technique (columns in ``classes`` order),
+        from the first repeat: every row's value comes from the model of its test fold
+        in ``folds``.
     oof_pred : dict of str to array-like of shape (n_samples,)
-        Out-of-fold predicted labels of each technique.
+        Out-of-fold predicted labels of each technique, from the first repeat.
     info : dict
-        Context: data kind, model family, number of folds, notes, timings.
+        Context: data kind, model family, number of folds (``cv``) and of repeats
+        (``repeats``, 1 when missing), notes, timings.
 
     Attributes
     ----------
@@ -80,9 +86,14 @@ class ComparisonResult:
     ranking : list of str
         Evaluated techniques, best first by ``rank_by``.
     recommendation : str
-        One paragraph: the technique to use, its score and the baseline's.
+        One paragraph: the technique to use, its score and the baseline's, and whether
+        it is better than the baseline and than the runner-up at 95%
+        (:meth:`paired_test`).
     table : pandas.DataFrame
-        One row per technique, ranked: ``<metric>_mean`` and ``<metric>_sd`` columns.
+        One row per technique, ranked: ``<metric>_mean`` and ``<metric>_sd`` columns,
+        and the paired test against the baseline on the ranking metric
+        (``vs_baseline_difference``, ``vs_baseline_low``, ``vs_baseline_high``,
+        ``vs_baseline_p``; nan on the baseline's row).
 
     See Also
     --------
@@ -127,6 +138,63 @@ class ComparisonResult:
         keys = list(folds[0]) if folds else []
         return {key: mean_sd([fold.get(key) for fold in folds]) for key in keys}
 
+    def paired_test(self, technique, other="baseline", *, confidence=0.95):
+        """Is ``technique`` better than ``other`` on the ranking metric, beyond chance?
+
+        Both were scored on the same folds: the test is Nadeau and Bengio's corrected
+        resampled t-test (:func:`~sklearn_imbal.compare._stats.corrected_resampled_ttest`)
+        of the fold-by-fold differences, ``technique`` minus ``other``, with
+        ``n_test / n_train = 1 / (cv - 1)`` and ``cv`` x ``repeats`` folds. More repeats
+        (``compare_techniques(repeats=...)``) narrow the interval.
+
+        Parameters
+        ----------
+        technique, other : str
+            Two evaluated techniques.
+        confidence : float, default=0.95
+            Level of the interval.
+
+        Returns
+        -------
+        test : dict
+            ``technique``, ``other``, ``metric`` (``rank_by``), ``difference`` (mean
+            of ``technique``'s score minus ``other``'s, in the metric's units: negative
+            means lower, which is better for the Brier score), ``low`` and ``high``
+            (its interval), ``p_value``, ``df``, ``n_folds``, ``confidence`` and
+            ``verdict``: ``"better"`` or ``"worse"`` when the interval excludes 0 (on
+            the metric's better or worse side), else ``"not distinguishable"``.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import make_classification
+        >>> from sklearn_imbal.compare import compare_techniques
+        >>> X, y = make_classification(n_samples=300, weights=[0.9], random_state=1)
+        >>> result = compare_techniques(X, y, cv=5, rank_by="brier_score", progress=False,
+        ...                             techniques=["random_undersampling"])
+        >>> for a, b in [("random_undersampling", "baseline"),
+        ...              ("baseline", "random_undersampling")]:
+        ...     test = result.paired_test(a, b)
+        ...     print(f"{a} vs {b}: {test['verdict']}, Brier {test['difference']:+.3f} "
+        ...           f"[{test['low']:+.3f}, {test['high']:+.3f}], p = {test['p_value']:.3f}")
+        random_undersampling vs baseline: worse, Brier +0.130 [+0.076, +0.183], p = 0.003
+        baseline vs random_undersampling: better, Brier -0.130 [-0.183, -0.076], p = 0.003
+        """
+        for name in (technique, other):
+            if name not in self.fold_scores:
+                raise ValueError(f"{name!r} was not evaluated in this comparison; choose "
+                                 f"among {self.ranking}.")
+        metric = self.rank_by
+        differences = [a.get(metric, np.nan) - b.get(metric, np.nan)
+                       for a, b in zip(self.fold_scores[technique], self.fold_scores[other])]
+        test = corrected_resampled_ttest(differences, 1 / (self.info["cv"] - 1),
+                                         confidence=confidence)
+        greater = RANK_METRICS[metric][1]
+        verdict = "not distinguishable"
+        if test["low"] > 0 or test["high"] < 0:
+            verdict = "better" if (test["low"] > 0) == greater else "worse"
+        return {"technique": technique, "other": other, "metric": metric, **test,
+                "confidence": confidence, "verdict": verdict}
+
     @property
     def ranking(self):
         name, greater = RANK_METRICS[self.rank_by]
@@ -142,7 +210,8 @@ class ComparisonResult:
 
     @property
     def table(self):
-        """A DataFrame: one row per technique (ranked), ``mean`` and ``sd`` per metric."""
+        """A DataFrame: one row per technique (ranked), ``mean`` and ``sd`` per metric, and
+        the paired test against the baseline (``vs_baseline_*``, see :meth:`paired_test`)."""
         import pandas as pd
 
         rows = []
@@ -150,41 +219,73 @@ class ComparisonResult:
             row = {"rank": rank, "technique": technique, "label": self.labels[technique]}
             for key, (mean, sd) in self.summary(technique).items():
                 row[f"{key}_mean"], row[f"{key}_sd"] = mean, sd
+            if "baseline" in self.fold_scores:
+                test = self.paired_test(technique) if technique != "baseline" else {}
+                for key, column in (("difference", "difference"), ("low", "low"),
+                                    ("high", "high"), ("p_value", "p")):
+                    row[f"vs_baseline_{column}"] = test.get(key, np.nan)
             rows.append(row)
         return pd.DataFrame(rows).set_index("technique")
 
     @property
+    def protocol(self):
+        """The cross-validation the scores come from, in words, e.g. ``"5-fold
+        stratified cross-validation repeated 3 times (15 folds)"``."""
+        cv, repeats = self.info.get("cv"), self.info.get("repeats", 1)
+        where = f"{cv}-fold stratified cross-validation"
+        if repeats > 1:
+            where += f" repeated {repeats} times ({cv * repeats} folds)"
+        return where
+
+    def _verdict(self, test, other):
+        """``test``'s verdict as words: "better than <other> at 95% (...)"."""
+        if test["n_folds"] < 2:
+            return f"not tested against {other} (fewer than 2 folds with a score)"
+        words = {"better": "better than", "worse": "worse than",
+                 "not distinguishable": "not distinguishable from"}[test["verdict"]]
+        p_value = "p < 0.001" if test["p_value"] < 0.001 else f"p = {test['p_value']:.2g}"
+        return (f"{words} {other} at {test['confidence']:.0%} "
+                f"({RANK_METRICS[self.rank_by][0]} difference {test['difference']:+.3f}, "
+                f"interval [{test['low']:+.3f}, {test['high']:+.3f}], corrected resampled "
+                f"t-test, {p_value})")
+
+    @property
     def recommendation(self):
-        name, greater = RANK_METRICS[self.rank_by]
+        name, _ = RANK_METRICS[self.rank_by]
         ranking = self.ranking
         if not ranking:
             return "No technique could be evaluated."
         best = ranking[0]
         best_mean, best_sd = self.summary(best)[self.rank_by]
-        n_folds = self.info.get("cv")
-        where = f"{n_folds}-fold stratified cross-validation"
+        runner = ranking[1] if len(ranking) > 1 else None
         if best == "baseline":
-            return (
+            text = (
                 f"Recommended: the baseline ({self.info.get('model', 'the plain model')}); "
                 f"no technique beat its {name} of {best_mean:.3f} ± {best_sd:.3f} over "
-                f"{where}. The imbalance does not call for a fix on this data and model."
+                f"{self.protocol}."
             )
-        base_mean, base_sd = self.summary("baseline")[self.rank_by]
-        text = (
-            f"Recommended: {self.labels[best]}: {name} {best_mean:.3f} ± {best_sd:.3f} vs "
-            f"baseline {base_mean:.3f} ± {base_sd:.3f} over {where}."
-        )
-        gain = (best_mean - base_mean) if greater else (base_mean - best_mean)
-        if gain < best_sd:
-            text += (" The gain over the baseline is within one standard deviation across "
-                     "folds: treat it as tentative.")
+            if runner is not None:
+                mean, sd = self.summary(runner)[self.rank_by]
+                text += (f" The runner-up, {self.labels[runner]} ({mean:.3f} ± {sd:.3f}), is "
+                         f"{self._verdict(self.paired_test(runner), 'the baseline')}.")
+            return text + " The imbalance does not call for a fix on this data and model."
+        text = f"Recommended: {self.labels[best]}: {name} {best_mean:.3f} ± {best_sd:.3f}"
+        if "baseline" in self.fold_scores:
+            base_mean, base_sd = self.summary("baseline")[self.rank_by]
+            text += (f" vs baseline {base_mean:.3f} ± {base_sd:.3f} over {self.protocol}. "
+                     f"It is {self._verdict(self.paired_test(best), 'the baseline')}.")
+        else:
+            text += f" over {self.protocol}."
         if best == "best_combination":
             text += (" Its base technique was picked on these same folds, so its score is "
                      "slightly optimistic.")
-        if len(ranking) > 1:
-            runner = ranking[1]
+        if runner is not None:
             mean, sd = self.summary(runner)[self.rank_by]
-            text += f" Runner-up: {self.labels[runner]} ({mean:.3f} ± {sd:.3f})."
+            text += f" Runner-up: {self.labels[runner]} ({mean:.3f} ± {sd:.3f})"
+            if runner != "baseline":
+                text += (f"; the recommendation is "
+                         f"{self._verdict(self.paired_test(best, runner), 'it')}")
+            text += "."
         return text
 
     def format_table(self):
@@ -266,8 +367,10 @@ class ComparisonResult:
         -------
         result : dict
             ``info``, ``rank_by``, ``classes``, ``minority``, ``labels``, ``skipped``,
-            ``ranking``, ``recommendation``, ``summary`` (mean and sd per metric),
-            ``fold_scores``, ``y``, ``folds``, ``oof_proba`` and ``oof_pred``.
+            ``ranking``, ``recommendation``, ``paired_tests`` (:meth:`paired_test` of
+            every technique against the baseline, ``vs_baseline``, and of the best
+            against the runner-up, ``best_vs_runner_up``), ``summary`` (mean and sd per
+            metric), ``fold_scores``, ``y``, ``folds``, ``oof_proba`` and ``oof_pred``.
         """
         return {
             "info": self.info,
@@ -278,6 +381,7 @@ class ComparisonResult:
             "skipped": self.skipped,
             "ranking": self.ranking,
             "recommendation": self.recommendation,
+            "paired_tests": self._paired_tests(),
             "summary": {t: {k: {"mean": clean(m), "sd": clean(s)}
                             for k, (m, s) in self.summary(t).items()}
                         for t in self.fold_scores},
@@ -288,6 +392,20 @@ class ComparisonResult:
             "oof_proba": {t: np.round(p, 6).tolist() for t, p in self.oof_proba.items()},
             "oof_pred": {t: [clean(v) for v in p.tolist()] for t, p in self.oof_pred.items()},
         }
+
+    def _paired_tests(self):
+        """The tests behind the recommendation, JSON-ready: every technique against the
+        baseline, and the best against the runner-up."""
+        ranking = self.ranking
+
+        def saved(test):
+            return {key: clean(value) for key, value in test.items()}
+
+        vs_baseline = {}
+        if "baseline" in self.fold_scores:
+            vs_baseline = {t: saved(self.paired_test(t)) for t in ranking if t != "baseline"}
+        runner_up = saved(self.paired_test(*ranking[:2])) if len(ranking) > 1 else None
+        return {"vs_baseline": vs_baseline, "best_vs_runner_up": runner_up}
 
     def to_json(self, path=None):
         """The :meth:`to_dict` content as JSON text, also written to ``path`` if given."""

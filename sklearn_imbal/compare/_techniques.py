@@ -4,13 +4,14 @@ Adding a technique is one ``Technique`` record in ``REGISTRY`` (its name and lab
 ``utils/_technique_names.LABELS``, the vocabulary the imbalance report shares).
 """
 
+import copy
 import math
 import time
 from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score, make_scorer
 from sklearn.utils._param_validation import HasMethods
@@ -154,6 +155,8 @@ class EmbeddingStore:
     def add(self, texts, progress=None):
         new = list(dict.fromkeys(t for t in texts if t not in self.vectors))
         start = time.perf_counter()
+        if new and not hasattr(self.embedder, "model_"):  # unpickled: load the model
+            self.embedder.fit(new[:1])
         for begin in range(0, len(new), self.batch_size):
             chunk = new[begin:begin + self.batch_size]
             for text, vector in zip(chunk, self.embedder.transform(chunk)):
@@ -167,8 +170,40 @@ class EmbeddingStore:
         self.add(texts)
         return np.stack([self.vectors[t] for t in texts])
 
+    def fork(self):
+        """A store that starts with these vectors and keeps the texts it adds to itself.
+
+        Each (technique, fold) job of a comparison embeds the new texts it writes in a
+        fork, so what it computes never depends on which jobs ran before it, or where.
+        """
+        twin = copy.copy(self)
+        twin.vectors = dict(self.vectors)
+        twin.seconds = 0.0
+        return twin
+
     def __deepcopy__(self, memo):
         return self
+
+    def __getstate__(self):
+        # What a joblib worker receives (compare_techniques(n_jobs=...)): the vectors as
+        # one array, which joblib's process backend memory-maps rather than copying into
+        # every task, and the embedder's settings without its loaded model: a worker
+        # loads the model (from its local files, once per process) only when a pipeline
+        # meets a text that is not embedded yet.
+        texts = list(self.vectors)
+        embedder = self.embedder
+        if embedder is not None:
+            embedder = clone(embedder)
+        return {"embedder": embedder, "batch_size": self.batch_size, "texts": texts,
+                "matrix": np.stack([self.vectors[t] for t in texts]) if texts else None,
+                "seconds": self.seconds}
+
+    def __setstate__(self, state):
+        self.embedder = state["embedder"]
+        self.batch_size = state["batch_size"]
+        self.seconds = state["seconds"]
+        matrix = state["matrix"]
+        self.vectors = {} if matrix is None else dict(zip(state["texts"], matrix))
 
 
 class EmbeddingLookup(TransformerMixin, BaseEstimator):
@@ -225,6 +260,14 @@ class Builder:
         self.store = store
         self.columns = columns
         self.text_model = text_model or {}
+
+    def isolated(self):
+        """This builder with a fork of its embedding store (:meth:`EmbeddingStore.fork`)."""
+        if self.store is None:
+            return self
+        twin = copy.copy(self)
+        twin.store = self.store.fork()
+        return twin
 
     # -- what cannot apply
     def not_applicable(self):

@@ -484,3 +484,155 @@ def test_empty_feature_column_is_left_out_with_a_note():
     assert model.predict_proba(frame.iloc[:5]).shape == (5, 2)
     with pytest.raises(DataError, match="Every feature column is empty"):
         compare_techniques(frame[["empty", "none"]], y, cv=2, progress=False)
+
+
+# ------------------------------------------------------------------ repeats, paired tests
+def test_repeats_score_every_technique_on_the_same_repeated_folds(tmp_path):
+    from sklearn.datasets import make_classification
+    from sklearn.model_selection import RepeatedStratifiedKFold, StratifiedKFold
+
+    X, y = make_classification(n_samples=240, weights=[0.85], random_state=0)
+    result = compare_techniques(X, y, cv=3, repeats=2, progress=False,
+                                techniques=["class_weight"])
+    seed = result.info["build"]["seed"]
+    splits = list(RepeatedStratifiedKFold(n_splits=3, n_repeats=2, random_state=seed)
+                  .split(X, y))
+    assert result.info["repeats"] == 2
+    for technique, folds in result.fold_scores.items():
+        assert len(folds) == 6
+        # Fold j's scores are those of a model fitted on split j's training rows.
+        for j, (train, test) in enumerate(splits):
+            model = result.make_estimator(technique).fit(X[train], y[train])
+            assert folds[j]["mcc"] == pytest.approx(
+                imbalanced_scores(y[test], model.predict(X[test]), labels=[0, 1],
+                                  pos_label=1)["mcc"])
+    # The out-of-fold values (the plots) are the first repeat's: one per row.
+    first = np.empty(len(y), dtype=int)
+    for k, (_, test) in enumerate(splits[:3]):
+        first[test] = k
+    np.testing.assert_array_equal(result.folds, first)
+    np.testing.assert_allclose(result.oof_proba["class_weight"][splits[0][1]],
+                               result.make_estimator("class_weight").fit(
+                                   X[splits[0][0]], y[splits[0][0]]).predict_proba(
+                                   X[splits[0][1]]))
+    assert "repeated 2 times (6 folds)" in result.recommendation
+    # repeats=1 keeps the comparison's former folds: one StratifiedKFold.
+    single = compare_techniques(X, y, cv=3, progress=False, techniques=[])
+    for k, (_, test) in enumerate(StratifiedKFold(3, shuffle=True, random_state=seed).split(
+            X, y)):
+        np.testing.assert_array_equal(np.flatnonzero(single.folds == k), test)
+    # results.json keeps the repeats, every fold and the paired tests.
+    again = ComparisonResult.from_json(result.to_json(tmp_path / "r.json"))
+    assert again.info["repeats"] == 2 and len(again.fold_scores["baseline"]) == 6
+    assert again.recommendation == result.recommendation
+    assert again.paired_test("class_weight") == result.paired_test("class_weight")
+    saved = json.loads((tmp_path / "r.json").read_text())["paired_tests"]
+    assert saved["vs_baseline"]["class_weight"]["difference"] == pytest.approx(
+        result.paired_test("class_weight")["difference"])
+
+
+def test_paired_test_is_the_corrected_t_test_of_the_fold_differences(text_result):
+    from sklearn_imbal.compare._stats import corrected_resampled_ttest
+
+    result = text_result
+    best, runner = result.ranking[:2]
+    test = result.paired_test(best, runner)
+    differences = [a["mcc"] - b["mcc"] for a, b in zip(result.fold_scores[best],
+                                                       result.fold_scores[runner])]
+    expected = corrected_resampled_ttest(differences, 1 / (3 - 1))
+    assert {k: test[k] for k in expected} == expected
+    assert (test["technique"], test["other"], test["metric"]) == (best, runner, "mcc")
+    # The table's vs-baseline columns and the recommendation come from the same tests.
+    table = result.table
+    assert np.isnan(table.loc["baseline", "vs_baseline_p"])
+    for technique in result.fold_scores:
+        if technique != "baseline":
+            vs = result.paired_test(technique)
+            assert table.loc[technique, "vs_baseline_low"] == vs["low"]
+            assert table.loc[technique, "vs_baseline_p"] == vs["p_value"]
+    words = {"better": "better than", "not distinguishable": "not distinguishable from"}
+    if best != "baseline":
+        vs = result.paired_test(best)
+        assert (f"It is {words[vs['verdict']]} the baseline at 95% (MCC difference "
+                f"{vs['difference']:+.3f}, interval [{vs['low']:+.3f}, {vs['high']:+.3f}]"
+                ) in result.recommendation
+    if "baseline" not in (best, runner):
+        assert (f"the recommendation is {words[test['verdict']]} it at 95% (MCC difference "
+                f"{test['difference']:+.3f}") in result.recommendation
+    with pytest.raises(ValueError, match="'magic' was not evaluated"):
+        result.paired_test("magic")
+
+
+def test_a_clearly_better_technique_is_better_at_95_percent():
+    """98% majority, weak signal: the plain model never predicts the minority (MCC 0 on
+    every fold), the tuned threshold finds it on every fold."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=4000, weights=[0.98], flip_y=0, class_sep=0.5,
+                               random_state=0)
+    result = compare_techniques(X, y, cv=5, progress=False, techniques=["threshold"])
+    assert [fold["mcc"] for fold in result.fold_scores["baseline"]] == [0.0] * 5
+    assert min(fold["mcc"] for fold in result.fold_scores["threshold"]) > 0.05
+    test = result.paired_test("threshold")
+    assert test["verdict"] == "better" and test["low"] > 0 and test["p_value"] < 0.01
+    assert result.ranking[0] == "threshold"
+    assert (f"It is better than the baseline at 95% (MCC difference {test['difference']:+.3f}, "
+            f"interval [{test['low']:+.3f}, {test['high']:+.3f}], corrected resampled "
+            "t-test, p < 0.001)") in result.recommendation
+    assert result.paired_test("baseline", "threshold")["verdict"] == "worse"
+
+
+def test_the_same_model_under_two_names_is_not_distinguishable():
+    """Threshold tuning moves the decision, not the probabilities: ranked by AUROC it is
+    the baseline's model under another name, fold by fold."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=300, weights=[0.9], random_state=0)
+    result = compare_techniques(X, y, cv=3, repeats=2, rank_by="auroc", progress=False,
+                                techniques=["threshold"])
+    assert [f["auroc"] for f in result.fold_scores["threshold"]] == [
+        f["auroc"] for f in result.fold_scores["baseline"]]
+    test = result.paired_test("threshold")
+    assert (test["verdict"], test["difference"], test["low"], test["high"],
+            test["p_value"]) == ("not distinguishable", 0, 0, 0, 1)
+    assert ("The runner-up, threshold tuning (" in result.recommendation
+            and "is not distinguishable from the baseline at 95% (AUROC difference +0.000, "
+            "interval [+0.000, +0.000]" in result.recommendation)
+
+
+def test_lower_is_better_metric_has_the_right_sign():
+    """Brier score: the technique with the higher Brier score is the worse one; the
+    difference keeps the metric's units and sign."""
+    from sklearn.datasets import make_classification
+
+    X, y = make_classification(n_samples=300, weights=[0.9], random_state=1)
+    result = compare_techniques(X, y, cv=5, rank_by="brier_score", progress=False,
+                                techniques=["random_undersampling"])
+    worse = result.paired_test("random_undersampling")
+    better = result.paired_test("baseline", "random_undersampling")
+    means = {t: result.summary(t)["brier_score"][0] for t in result.fold_scores}
+    assert worse["difference"] == pytest.approx(means["random_undersampling"]
+                                                - means["baseline"])
+    assert worse["difference"] > 0 and worse["low"] > 0 and worse["verdict"] == "worse"
+    assert better["difference"] == pytest.approx(-worse["difference"])
+    assert better["high"] < 0 and better["verdict"] == "better"
+    assert result.ranking == ["baseline", "random_undersampling"]
+    mean, sd = result.summary("random_undersampling")["brier_score"]
+    assert (f"The runner-up, random undersampling ({mean:.3f} ± {sd:.3f}), is worse than the "
+            f"baseline at 95% (Brier score difference {worse['difference']:+.3f}"
+            ) in result.recommendation
+
+
+def test_failing_technique_names_its_fold_and_repeat():
+    """Two minority examples and 2 folds: one per training fold, too few for SMOTE and
+    for threshold tuning's inner folds; the comparison goes on without them."""
+    X = np.arange(20, dtype=float).reshape(-1, 1)
+    y = np.array([0] * 18 + [1] * 2)
+    result = compare_techniques(X, y, cv=2, repeats=2, progress=False,
+                                techniques=["smote", "threshold", "class_weight"])
+    assert set(result.fold_scores) == {"baseline", "class_weight"}
+    assert result.skipped["smote"] == (
+        "failed on fold 1 of repeat 1: DataError: SMOTE needs 2 examples of each class per "
+        "training fold")
+    assert result.skipped["threshold"].startswith("failed on fold 1 of repeat 1: DataError: "
+                                                  "threshold tuning needs 2 examples")

@@ -179,3 +179,12 @@ def test_user_strings_escaped_and_page_written_without_matplotlib(tmp_path, monk
     assert "img" not in page.tags and page.verdict == result.recommendation
     assert "No plots: matplotlib is not installed" in page.text
     assert len(page.rows) == len(result.ranking) == 2
+
+
+def test_repeated_folds_are_named_on_the_page():
+    X, y = make_classification(n_samples=200, weights=[0.9], random_state=0)
+    result = compare_techniques(X, y, cv=2, repeats=2, progress=False,
+                                techniques=["class_weight"])
+    text = " ".join(Page(result.to_html()).text.split())
+    assert "2-fold stratified cross-validation repeated 2 times (4 folds)" in text
+    assert result.protocol in result.recommendation
