@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 # multi-GB CUDA build.
 TORCH_VERSION ?= 2.13.0
 TORCH_CPU_INDEX ?= https://download.pytorch.org/whl/cpu
-EXTRAS ?= dev,plot,text,llm
+EXTRAS ?= dev,plot,text,llm,dask
 STAMP := $(VENV)/.sklearn-imbal-installed
 
 .PHONY: demo test test-all test-latest lint bench bench-import clean-venv

@@ -3,7 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import check_scoring
@@ -22,6 +22,7 @@ from ..utils._sklearn import (
     safe_indexing,
 )
 from ..utils._docstring import fill_doc
+from ..utils._parallel import run_jobs
 from ..utils._validation import check_labels, encode_classification_target
 from ._sweep import (
     ConfusionScorer,
@@ -246,7 +247,10 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         The estimator's output to threshold; ``"auto"`` prefers ``predict_proba``.
         Multiclass weights and cost matrices need ``predict_proba``.
     n_jobs : int or None, default=None
-        Folds fitted in parallel (joblib).
+        Folds (and the refit) fitted in parallel with joblib. Under
+        ``joblib.parallel_backend("dask")`` each is a task on the Dask cluster, and a
+        fit that keeps killing its worker raises dask's ``KilledWorker`` once the
+        scheduler's retries are spent (README, "Scaling out").
     random_state : int, RandomState instance or None, default=None
         Seeds the split when ``cv`` is a float.
     store_cv_results : bool, default=False
@@ -564,7 +568,7 @@ class ThresholdTunedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimato
         ]
         if self.refit:
             jobs.append(delayed(_fit_all)(clone(self.estimator), X, y, fit_params))
-        fitted = Parallel(n_jobs=self.n_jobs)(jobs)
+        fitted = run_jobs(jobs, self.n_jobs, type(self).__name__)
         responses = np.zeros((n_samples,) + fitted[0][1].shape[1:])
         folds = []
         for (_, test), (_, values) in zip(splits, fitted):
