@@ -79,7 +79,8 @@ def _build_parser():
                               "1); the paired tests behind the verdict use all K x R folds")
     compare.add_argument("--jobs", type=int, default=1, metavar="N",
                          help="fit N (technique, fold) pairs at a time in worker processes; "
-                              "-1: one per CPU (default 1); the results are the same")
+                              "-1: one per CPU (default 1); the same results up to float "
+                              "rounding (workers run on fewer threads)")
     compare.add_argument("--techniques", metavar="LIST",
                          help="comma-separated subset of: " + ", ".join(TECHNIQUES))
     compare.add_argument("--sample", type=int, metavar="N",
