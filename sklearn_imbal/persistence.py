@@ -226,8 +226,7 @@ def _read_focal(folder, content, device):
     import torch
 
     from .neural import FocalLossClassifier
-    from .text._hub import load_safetensors
-    from .utils._torch import resolve_device
+    from .utils._torch import load_safetensors, resolve_device
 
     where = os.path.join(folder, _PARAMS)
     estimator = _construct(FocalLossClassifier, content, where, device)

@@ -26,7 +26,7 @@ from ..utils._docstring import fill_doc
 from ..utils._paths import MODEL_MARKER, check_output_dir, earlier_files, write_staged
 from ..utils._sklearn import fit_context
 from ..utils._text import validate_texts
-from ..utils._torch import resolve_device
+from ..utils._torch import load_safetensors, resolve_device
 from ..utils._validation import check_labels, python_scalar
 from ._batching import TokenBatches, TokenDataset, length_order, tokenize
 from ._hub import (
@@ -34,7 +34,6 @@ from ._hub import (
     effective_max_length,
     is_model_object,
     load_config,
-    load_safetensors,
     load_trainable,
     quietly,
     resolve_pretrained,

@@ -16,12 +16,12 @@ from numbers import Integral
 import joblib
 import torch
 
+from ..utils._torch import damaged_safetensors_error
+
 __all__ = [
     "MODEL_CACHE_SIZE",
     "SAFE_WEIGHTS",
     "check_safe_weights",
-    "damaged_safetensors_error",
-    "load_safetensors",
     "load_config",
     "packaged_model_path",
     "clear_model_cache",
@@ -182,46 +182,6 @@ def check_safe_weights(path):
            if os.path.isfile(os.path.join(path, "config.json")) else "config.json")
         + ". Pass the whole folder of a saved model."
     )
-
-
-def damaged_safetensors_error(path, exc):
-    """The error for a safetensors file (``path``, or one in the folder ``path``) that
-    does not read: it names the first file whose header is unreadable."""
-    from safetensors import safe_open
-
-    def unreadable(file):
-        try:
-            with safe_open(file, framework="pt"):
-                return False
-        except Exception:  # SafetensorError, OSError
-            return True
-
-    file = path
-    if os.path.isdir(path):
-        files = [os.path.join(path, name) for name in sorted(os.listdir(path))
-                 if name.endswith(".safetensors")]
-        file = next((file for file in files if unreadable(file)), path)
-    what = (f"a safetensors file in {file!r} does not read" if os.path.isdir(file)
-            else f"{file!r} is not a readable safetensors file")
-    return ValueError(
-        f"{what} ({exc}): it is truncated or damaged, e.g. by an interrupted copy or "
-        "download. Copy it again, or save the model again with save_pretrained."
-    )
-
-
-def load_safetensors(file, device):
-    """The tensors of the safetensors ``file`` on ``device``, with clear errors."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
-    if not os.path.isfile(file):
-        raise ValueError(
-            f"{file!r} is missing; pass the whole folder written by save_pretrained."
-        )
-    try:
-        return load_file(file, device=str(device))
-    except SafetensorError as exc:
-        raise damaged_safetensors_error(file, exc) from None
 
 
 def _load_model(loader, path, **kwargs):
