@@ -5,6 +5,7 @@ Usage::
     sklearn-imbal report DATA.csv --label COL [--text COL]
     sklearn-imbal compare [DATA.csv --label COL [--text COL]] [--cv 5] [--repeats 1]
                           [--rank-by mcc] [--model auto|embeddings|finetune] [--jobs 1]
+                          [--threads-per-job 1]
                           [--output DIR [--overwrite]] ...
     sklearn-imbal fit DATA.csv --label COL [--text COL] (--from-results DIR | --technique NAME)
                       [--output DIR [--overwrite]] [--model ...] ...
@@ -20,6 +21,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -79,8 +81,11 @@ def _build_parser():
                               "1); the paired tests behind the verdict use all K x R folds")
     compare.add_argument("--jobs", type=int, default=1, metavar="N",
                          help="fit N (technique, fold) pairs at a time in worker processes; "
-                              "-1: one per CPU (default 1); the same results up to float "
-                              "rounding (workers run on fewer threads)")
+                              "-1: one per CPU (default 1); the results do not depend on N")
+    compare.add_argument("--threads-per-job", type=int, default=1, metavar="T",
+                         help="BLAS and torch threads of each (technique, fold) fit "
+                              "(default 1, for --jobs set to the number of cores); the "
+                              "results are those of T threads, whatever --jobs is")
     compare.add_argument("--techniques", metavar="LIST",
                          help="comma-separated subset of: " + ", ".join(TECHNIQUES))
     compare.add_argument("--sample", type=int, metavar="N",
@@ -345,6 +350,8 @@ def _parse_options(args):
     jobs = getattr(args, "jobs", 1)
     if jobs < 1 and jobs != -1:
         raise _UsageError(f"--jobs must be at least 1, or -1 for one per CPU, got {jobs}")
+    if getattr(args, "threads_per_job", 1) < 1:
+        raise _UsageError(f"--threads-per-job must be at least 1, got {args.threads_per_job}")
     if not 0 < args.augmentation_ratio <= 1:
         raise _UsageError("--augmentation-ratio must be in (0, 1]")
     if not 0 <= args.random_state < 2**32:
@@ -433,14 +440,21 @@ def _compare(args, out):
           f"{report.counts.min()} ({report.counts.min() / report.n_samples:.1%}), "
           f"imbalance ratio {report.imbalance_ratio:.1f}:1 ({report.severity})", file=out)
     try:
-        result = compare_techniques(
-            X, y, kind=kind, model=args.model, model_path=args.model_path,
-            model_kwargs=model_kwargs, max_epochs=args.max_epochs, cv=args.cv,
-            repeats=args.repeats, rank_by=args.rank_by, techniques=techniques,
-            augmenter=augmenter, augmentation_ratio=args.augmentation_ratio,
-            device=args.device, random_state=args.random_state, progress=not args.quiet,
-            n_jobs=args.jobs,
-        )
+        with warnings.catch_warnings():
+            # loky restarts a worker whose memory grew by 300 MB (a worker that loaded
+            # the encoder to embed augmented texts) and warns of a possible leak; the
+            # jobs run on, with the same results.
+            warnings.filterwarnings("ignore", "A worker stopped while some jobs",
+                                    UserWarning)
+            result = compare_techniques(
+                X, y, kind=kind, model=args.model, model_path=args.model_path,
+                model_kwargs=model_kwargs, max_epochs=args.max_epochs, cv=args.cv,
+                repeats=args.repeats, rank_by=args.rank_by, techniques=techniques,
+                augmenter=augmenter, augmentation_ratio=args.augmentation_ratio,
+                device=args.device, random_state=args.random_state,
+                progress=not args.quiet, n_jobs=args.jobs,
+                threads_per_job=args.threads_per_job,
+            )
     except DataError as exc:
         raise _UsageError(str(exc)) from None
     info = result.info

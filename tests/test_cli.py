@@ -105,8 +105,8 @@ def test_compare_tabular_csv(churn_csv, tmp_path, capsys):
 
 def test_compare_repeats_and_jobs(churn_csv, tmp_path, capsys):
     code = main(["compare", str(churn_csv), "--label", "churn", "--cv", "3", "--repeats", "2",
-                 "--jobs", "2", "--quiet", "--techniques", "class_weight",
-                 "--output", str(tmp_path / "out")])
+                 "--jobs", "2", "--threads-per-job", "2", "--quiet",
+                 "--techniques", "class_weight", "--output", str(tmp_path / "out")])
     out = capsys.readouterr().out
     assert code == 0
     assert "3-fold stratified CV repeated 2 times, ranked by MCC" in out
@@ -307,6 +307,7 @@ def test_argument_errors(capsys):
     (["compare", "--random-state", str(2**32)], "--random-state must be in [0, 4294967295]"),
     (["compare", "--repeats", "0"], "--repeats must be at least 1, got 0"),
     (["compare", "--jobs", "0"], "--jobs must be at least 1, or -1 for one per CPU, got 0"),
+    (["compare", "--threads-per-job", "0"], "--threads-per-job must be at least 1, got 0"),
 ])
 def test_argument_errors_are_one_line(argv, option, capsys):
     assert main(argv) == 2

@@ -15,6 +15,8 @@ from sklearn.datasets import make_classification
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
 
 from sklearn_imbal import FocalLossClassifier, ThresholdTunedClassifier
+from sklearn_imbal.compare import compare_techniques
+from sklearn_imbal.sampling import WordAugmenter
 from sklearn_imbal.text import TransformerClassifier
 
 from .text.test_classifier import make_texts
@@ -72,14 +74,35 @@ class DiesInFit(FocalLossClassifier):
         self.kills = kills
 
     def fit(self, X, y, **fit_params):
-        for index in range(self.kills):
-            try:
-                os.close(os.open(os.path.join(self.marker_dir, f"kill-{index}"),
-                                 os.O_CREAT | os.O_EXCL))
-            except FileExistsError:
-                continue
-            os._exit(1)
+        _kill_unless_marked(self.marker_dir, self.kills)
         return super().fit(X, y, **fit_params)
+
+
+def _kill_unless_marked(marker_dir, kills):
+    """End this process (``os._exit``, as an out-of-memory kill or a segfault would)
+    unless ``kills`` marker files, created atomically in ``marker_dir``, say it happened
+    that many times already, anywhere."""
+    for index in range(kills):
+        try:
+            os.close(os.open(os.path.join(marker_dir, f"kill-{index}"),
+                             os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            continue
+        os._exit(1)
+
+
+class DiesInGenerate(WordAugmenter):
+    """Offline word edits whose ``generate`` ends its process the first ``kills`` times
+    it runs anywhere: what compare_techniques' augmentation jobs call."""
+
+    def __init__(self, *, marker_dir=None, kills=0, random_state=None):
+        super().__init__(random_state=random_state)
+        self.marker_dir = marker_dir
+        self.kills = kills
+
+    def generate(self, texts, n, *, label=None, random_state=None):
+        _kill_unless_marked(self.marker_dir, self.kills)
+        return super().generate(texts, n, label=label, random_state=random_state)
 
 
 def assert_same_search(parallel, sequential):
@@ -139,6 +162,25 @@ def test_threshold_tuner_n_jobs(client, tabular):
     np.testing.assert_array_equal(parallel.predict_proba(X), sequential.predict_proba(X))
 
 
+def assert_same_comparison(parallel, sequential):
+    assert parallel.ranking == sequential.ranking
+    for technique, folds in sequential.fold_scores.items():
+        without_times = [{k: v for k, v in fold.items() if k != "fit_time"} for fold in folds]
+        got = [{k: v for k, v in fold.items() if k != "fit_time"}
+               for fold in parallel.fold_scores[technique]]
+        assert str(got) == str(without_times)  # exactly, nan == nan
+        np.testing.assert_array_equal(parallel.oof_proba[technique],
+                                      sequential.oof_proba[technique])
+
+
+def test_compare_techniques_on_the_cluster(client, tabular):
+    X, y = tabular
+    kwargs = dict(cv=2, progress=False, n_jobs=2,
+                  techniques=["smote", "focal_loss", "threshold", "best_combination"])
+    assert_same_comparison(on_dask(lambda: compare_techniques(X, y, **kwargs)),
+                           compare_techniques(X, y, **kwargs))
+
+
 # --------------------------------------------------------------------------- killed workers
 @pytest.mark.timeout(120)
 def test_a_worker_killed_once_is_retried(client, tabular, tmp_path):
@@ -180,6 +222,29 @@ def test_tuner_fit_that_always_kills_its_worker_raises_killed_worker(client, tab
     # Dask gave up after the allowed retries: each task ran on at most that many + 1
     # workers, all of which died.
     assert 2 <= len(os.listdir(tmp_path)) <= 3 * (ALLOWED_FAILURES + 1)
+
+
+@pytest.mark.timeout(150)
+def test_compare_retries_a_killed_worker_and_ends_when_one_keeps_dying(
+        client, tiny_bert_path, tmp_path):
+    texts, y = make_texts(n=40, seed=2)
+    kwargs = dict(model="embeddings", model_path=tiny_bert_path, cv=2, progress=False,
+                  techniques=["augmentation"], n_jobs=2)
+    once, always = tmp_path / "once", tmp_path / "always"
+    once.mkdir(), always.mkdir()
+    parallel = on_dask(lambda: compare_techniques(
+        texts, y, augmenter=DiesInGenerate(marker_dir=str(once), kills=1, random_state=0),
+        **kwargs))
+    assert os.listdir(once) == ["kill-0"]
+    assert parallel.skipped == {}
+    assert_same_comparison(parallel, compare_techniques(
+        texts, y, augmenter=DiesInGenerate(random_state=0), **kwargs))
+
+    start = time.monotonic()
+    with pytest.raises(distributed.scheduler.KilledWorker, match="compare_techniques"):
+        on_dask(lambda: compare_techniques(
+            texts, y, augmenter=DiesInGenerate(marker_dir=str(always), kills=100), **kwargs))
+    assert time.monotonic() - start < 90
 
 
 def candidates_as_tasks(client, estimator, grid, X, y, **cv_params):

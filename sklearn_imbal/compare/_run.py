@@ -6,13 +6,14 @@ import time
 import warnings
 
 import numpy as np
-from joblib import Parallel, delayed
+from joblib import delayed
 from sklearn.exceptions import ConvergenceWarning, UndefinedMetricWarning
 from sklearn.model_selection import RepeatedStratifiedKFold
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 
 from ..metrics import imbalanced_scores
+from ..utils._parallel import run_jobs
 from ..utils._sklearn import safe_indexing
 from ..utils._validation import minority_label, python_scalar
 from ._checks import (
@@ -111,13 +112,14 @@ def _fold_name(index, cv, repeats):
         "random_state": ["random_state"],
         "progress": ["boolean"],
         "n_jobs": [numbers.Integral, None],
+        "threads_per_job": [Interval(numbers.Integral, 1, None, closed="left"), None],
     },
     prefer_skip_nested_validation=True,
 )
 def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, model_kwargs=None,
                        max_epochs=None, cv=5, repeats=1, rank_by="mcc", techniques=None,
                        augmenter=None, augmentation_ratio=0.5, device="auto", random_state=0,
-                       progress=True, n_jobs=None):
+                       progress=True, n_jobs=None, threads_per_job=1):
     """Evaluate a baseline and every imbalance technique on the same stratified folds.
 
     Read ``doc/compare.md`` for what each
@@ -183,11 +185,17 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
         (technique, fold) fits run in parallel through joblib; None means 1 unless in
         a :func:`joblib.parallel_config` context (a Dask cluster through its
         ``"dask"`` backend, for example). The texts are embedded once, before, in this
-        process; the results are those of ``n_jobs=1`` up to floating-point rounding (a
-        worker runs BLAS and torch on fewer threads, and an iterative fit can carry the
-        difference into a score: at most 8e-4 in a fold score on the bundled tweets).
+        process. The results do not depend on ``n_jobs`` (see ``threads_per_job``).
         The best combination is fitted after the other techniques, whose scores pick
         its base.
+    threads_per_job : int or None, default=1
+        BLAS, OpenMP and torch threads of each (technique, fold) fit, wherever it runs,
+        so that its result is the same for any ``n_jobs`` and backend: a fit's floating
+        point sums depend on how many threads share them, and an iterative fit can carry
+        the rounding into a score. The default suits ``n_jobs`` set to the number of
+        cores; with fewer jobs, more threads per job use the spare cores (the results
+        then are those of that thread count). None: what each process has (joblib gives
+        its workers ``cpu_count // n_jobs``), results equal up to rounding only.
 
     Returns
     -------
@@ -310,9 +318,10 @@ def compare_techniques(X, y, *, kind="auto", model="auto", model_path=None, mode
         """Every (technique, fold) job of ``techniques`` (``(name, base)`` pairs)."""
         jobs = [(name, base, index) for name, base in techniques
                 for index in range(len(splits))]
-        results = Parallel(n_jobs=n_jobs, return_as="generator")(
-            delayed(_fit_fold)(builder, name, base, X, y, *splits[index], classes, minority)
-            for name, base, index in jobs)
+        results = run_jobs(
+            [delayed(_fit_fold)(builder, name, base, X, y, *splits[index], classes, minority)
+             for name, base, index in jobs],
+            n_jobs, "compare_techniques", threads=threads_per_job, return_as="generator")
         outcomes = {}
         for (name, _, _), outcome in zip(jobs, results):
             outcomes.setdefault(name, []).append(outcome)

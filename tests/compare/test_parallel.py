@@ -4,7 +4,7 @@ import os
 import pickle
 
 import numpy as np
-import pytest
+import torch
 from sklearn.datasets import make_classification
 from sklearn.model_selection import train_test_split
 
@@ -15,7 +15,8 @@ from sklearn_imbal.sampling import WordAugmenter
 
 
 class _RecordsItsProcess(WordAugmenter):
-    """Word edits that append the id of the process they run in to the file ``log``."""
+    """Word edits that append the id of the process they run in and its torch thread
+    count to the file ``log``."""
 
     def __init__(self, log, *, random_state=None):
         super().__init__(random_state=random_state)
@@ -23,7 +24,7 @@ class _RecordsItsProcess(WordAugmenter):
 
     def generate(self, texts, n, *, label=None, random_state=None):
         with open(self.log, "a", encoding="utf-8") as file:
-            file.write(f"{os.getpid()}\n")
+            file.write(f"{os.getpid()} {torch.get_num_threads()}\n")
         return super().generate(texts, n, label=label, random_state=random_state)
 
 
@@ -31,9 +32,8 @@ def _without_times(folds):
     return [{k: v for k, v in fold.items() if k != "fit_time"} for fold in folds]
 
 
-def _assert_same(sequential, parallel, *, torch_heads=()):
-    """The same comparison, but for fit times; the torch-trained ``torch_heads`` up to
-    float rounding (a worker runs torch on fewer threads)."""
+def _assert_same(sequential, parallel):
+    """The same comparison, exactly, but for fit times."""
     assert parallel.ranking == sequential.ranking
     assert parallel.skipped == sequential.skipped
     assert parallel.labels == sequential.labels
@@ -42,15 +42,9 @@ def _assert_same(sequential, parallel, *, torch_heads=()):
         expected, got = _without_times(folds), _without_times(parallel.fold_scores[technique])
         np.testing.assert_array_equal(parallel.oof_pred[technique],
                                       sequential.oof_pred[technique])
-        if technique in torch_heads:
-            np.testing.assert_allclose(parallel.oof_proba[technique],
-                                       sequential.oof_proba[technique], rtol=0, atol=1e-6)
-            for a, b in zip(got, expected):
-                assert a == pytest.approx(b, rel=1e-6, nan_ok=True)
-        else:
-            np.testing.assert_array_equal(parallel.oof_proba[technique],
-                                          sequential.oof_proba[technique])
-            assert str(got) == str(expected)  # nan == nan
+        np.testing.assert_array_equal(parallel.oof_proba[technique],
+                                      sequential.oof_proba[technique])
+        assert str(got) == str(expected)  # nan == nan
     assert parallel.recommendation == sequential.recommendation
 
 
@@ -68,10 +62,13 @@ def test_text_embeddings_in_workers_give_the_same_comparison(tiny_bert_path, tmp
             X, y, model="embeddings", model_path=tiny_bert_path, cv=2, progress=False,
             techniques=["augmentation", "focal_loss", "threshold", "best_combination"],
             augmenter=_RecordsItsProcess(str(log), random_state=0), n_jobs=n_jobs)
-        results[n_jobs].pids = set(map(int, log.read_text().split()))
+        results[n_jobs].calls = {tuple(map(int, line.split()))
+                                 for line in log.read_text().splitlines()}
     sequential, parallel = results[1], results[2]
-    assert sequential.pids == {os.getpid()}
-    assert parallel.pids and os.getpid() not in parallel.pids  # fitted in joblib workers
+    # Fitted here, then in joblib workers; one torch thread each (threads_per_job=1).
+    assert {pid for pid, _ in sequential.calls} == {os.getpid()}
+    assert parallel.calls and os.getpid() not in {pid for pid, _ in parallel.calls}
+    assert {threads for _, threads in sequential.calls | parallel.calls} == {1}
     assert sequential.skipped == {}
     _assert_same(sequential, parallel)
 
@@ -82,8 +79,25 @@ def test_tabular_in_workers_gives_the_same_comparison():
                   techniques=["smote", "focal_loss", "threshold", "best_combination"])
     sequential = compare_techniques(X, y, n_jobs=1, **kwargs)
     parallel = compare_techniques(X, y, n_jobs=2, **kwargs)
-    _assert_same(sequential, parallel, torch_heads={"focal_loss"})
+    _assert_same(sequential, parallel)
     assert sequential.info["combination_base"] == parallel.info["combination_base"]
+
+
+def test_threads_per_job_sets_the_threads_of_every_fit(tiny_bert_path, tmp_path):
+    X, y = load_vader_tweets(return_X_y=True)
+    keep, _ = train_test_split(np.arange(len(y)), train_size=100, stratify=y,
+                               random_state=0)
+    X, y = [X[i] for i in keep], y[keep]
+    before = torch.get_num_threads()
+    for threads in (2, None):
+        log = tmp_path / f"threads-{threads}.txt"
+        compare_techniques(X, y, model="embeddings", model_path=tiny_bert_path, cv=2,
+                           progress=False, techniques=["augmentation"],
+                           threads_per_job=threads,
+                           augmenter=_RecordsItsProcess(str(log), random_state=0))
+        seen = {int(line.split()[1]) for line in log.read_text().splitlines()}
+        assert seen == {threads or before}
+        assert torch.get_num_threads() == before  # restored after the comparison
 
 
 def test_embedding_store_ships_its_vectors_not_its_model(tiny_bert_path):
