@@ -10,9 +10,12 @@ Two comparisons, every technique that applies, 5-fold stratified cross-validatio
 
 Each is run with ``n_jobs=1`` and with each other ``--jobs`` value, in that order, in
 this process (the workers are started by the first parallel run, so their start-up is in
-its time). The table shows the wall time, the part of it spent embedding (the same
-sequential step in every run) and the speed-up, the ``n_jobs=1`` time over this one;
-"same" says whether the ranking and the scores (fit times aside) match ``n_jobs=1``'s.
+its time), every fit on one thread (``threads_per_job=1``, the default); then once more
+with ``n_jobs=1`` and ``threads_per_job=None`` (each fit on all of this process's
+threads, what the results' independence of ``n_jobs`` costs a single job). The table
+shows the wall time, the part of it spent embedding (the same sequential step in every
+run) and the speed-up, the first run's time over this one; "same" says whether the
+ranking and the scores (fit times aside) match the first run's exactly.
 
 Run ``python benchmarks/bench_compare.py`` (tens of minutes on 2 cores) or ``--quick``
 (1,000 of the tweets, 20,000 tabular rows, 3 folds: a few minutes).
@@ -55,17 +58,20 @@ def scores(result):
 def run(name, X, y, jobs, cv, **kwargs):
     rows = []
     reference = None
-    for n_jobs in jobs:
+    for n_jobs, threads in [(n_jobs, 1) for n_jobs in jobs] + [(1, None)]:
         start = time.perf_counter()
-        result = compare_techniques(X, y, cv=cv, n_jobs=n_jobs, progress=False, **kwargs)
+        result = compare_techniques(X, y, cv=cv, n_jobs=n_jobs, threads_per_job=threads,
+                                    progress=False, **kwargs)
         wall = time.perf_counter() - start
         if reference is None:
             reference = result, wall
         same = (result.ranking == reference[0].ranking
                 and str(scores(result)) == str(scores(reference[0])))
-        rows.append((name, len(y), n_jobs, wall, result.info.get("embedding_seconds", 0.0),
-                     reference[1] / wall, same, len(result.fold_scores)))
-        print(f"  {name}, n_jobs={n_jobs}: {wall:.1f} s", flush=True)
+        rows.append((name, len(y), n_jobs, threads or "all", wall,
+                     result.info.get("embedding_seconds", 0.0), reference[1] / wall, same,
+                     len(result.fold_scores)))
+        print(f"  {name}, n_jobs={n_jobs}, threads_per_job={threads}: {wall:.1f} s",
+              flush=True)
     return rows
 
 
@@ -99,11 +105,11 @@ def main(argv=None):
     if not args.skip_tabular:
         X, y = tabular(n_rows)
         rows += run("make_classification", X, y, jobs, cv)
-    print(f"\n{'data':26s} {'rows':>8s} {'techn.':>6s} {'n_jobs':>6s} {'wall s':>8s} "
-          f"{'embed s':>8s} {'speed-up':>9s} {'same':>5s}")
-    for name, n, n_jobs, wall, embed, ratio, same, n_techniques in rows:
-        print(f"{name:26s} {n:8d} {n_techniques:6d} {n_jobs:6d} {wall:8.1f} {embed:8.1f} "
-              f"{ratio:8.2f}x {'yes' if same else 'no':>5s}")
+    print(f"\n{'data':26s} {'rows':>8s} {'techn.':>6s} {'n_jobs':>6s} {'threads':>7s} "
+          f"{'wall s':>8s} {'embed s':>8s} {'speed-up':>9s} {'same':>5s}")
+    for name, n, n_jobs, threads, wall, embed, ratio, same, n_techniques in rows:
+        print(f"{name:26s} {n:8d} {n_techniques:6d} {n_jobs:6d} {threads:>7} {wall:8.1f} "
+              f"{embed:8.1f} {ratio:8.2f}x {'yes' if same else 'no':>5s}")
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

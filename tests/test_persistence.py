@@ -84,6 +84,25 @@ def _tweets(n):
     return [X[i] for i in keep], y[keep]
 
 
+@pytest.fixture(scope="module")
+def text_embeddings(tiny_bert_path):
+    """Every technique of the embeddings family compared on 120 tweets, 2 folds."""
+    X, y = _tweets(120)
+    return X, y, compare_techniques(X, y, model="embeddings", model_path=tiny_bert_path,
+                                    cv=2, progress=False)
+
+
+@pytest.mark.parametrize("technique", TECHNIQUES)
+def test_round_trip_of_every_text_embeddings_technique(text_embeddings, technique, tmp_path):
+    X, y, result = text_embeddings
+    assert result.skipped == {}
+    model = result.make_estimator(technique).fit(X, y)
+    save(model, tmp_path, technique=technique)
+    again = load(tmp_path)
+    np.testing.assert_array_equal(again.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(again.predict(X), model.predict(X))
+
+
 def test_round_trip_text_embeddings_pipeline(tiny_bert_path, tmp_path):
     """The embeddings family's threshold tuning: a fitted and an unfitted (template)
     TransformerEmbedder, stored as parameters and loaded again from the model folder."""
