@@ -26,7 +26,8 @@ The gain is on GPUs, one process each; on a machine with 8 GPUs::
 
 (``torchrun`` is started for you; each process takes ``cuda:LOCAL_RANK`` and nccl.) Use
 ``--quick`` for a short run, ``--repeats 3`` on a shared machine (the best of interleaved
-runs; the load average is printed), ``--only focal`` or ``--only transformer`` for one.
+runs; the load average is printed; ``--threads 1`` keeps torch's thread pools out of the
+comparison where other work takes cores), ``--only focal`` or ``--only transformer`` for one.
 """
 
 import argparse
@@ -116,8 +117,8 @@ def free_port():
 
 
 def launch(nproc, args, out):
-    cores = os.cpu_count() or 1
-    env = {**os.environ, "OMP_NUM_THREADS": str(max(1, cores // nproc)),
+    threads = args.threads or max(1, (os.cpu_count() or 1) // nproc)
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads),
            "HF_HUB_OFFLINE": "1"}
     command = [sys.executable, "-m", "torch.distributed.run", "--nnodes=1",
                f"--nproc_per_node={nproc}", "--master_addr=127.0.0.1",
@@ -135,6 +136,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="smaller data and model")
     parser.add_argument("--nproc", type=int, default=2, help="processes to compare with 1")
     parser.add_argument("--device", default="cpu", help="cpu or cuda (one GPU per process)")
+    parser.add_argument("--threads", type=int,
+                        help="torch threads per process (default: cores // processes)")
     parser.add_argument("--repeats", type=int, default=1,
                         help="interleaved runs of each process count; the best is shown")
     parser.add_argument("--only", default=",".join(CLASSIFIERS),
@@ -162,8 +165,9 @@ def main(argv=None):
                     if best is None or result["samples_per_s"] > best["samples_per_s"]:
                         runs[n][name] = result
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"\nmachine: {os.cpu_count()} cores, load average {load:.2f}, device {args.device}"
-          f"{', quick' if args.quick else ''}")
+    threads = args.threads or "cores // processes"
+    print(f"\nmachine: {os.cpu_count()} cores, load average {load:.2f}, device {args.device}, "
+          f"threads per process: {threads}{', quick' if args.quick else ''}")
     print(f"{'classifier':<12} {'processes':>9} {'samples/s':>10} {'vs 1 process':>13} "
           f"{'max |proba diff|':>17}")
     for name in args.only:
