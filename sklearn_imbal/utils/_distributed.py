@@ -15,9 +15,11 @@ gradients are averaged, and every process ends holding the same fitted estimator
   (its own autocast, ``GradScaler``, accumulation, clipping and warmup, tested). So the
   parameter is a plain ``bool`` and the nets wrap their module in torch's
   ``DistributedDataParallel`` (DDP) for the length of ``fit``; everything else stays on
-  the single-process code path. ``accelerate launch`` still works as a launcher: it sets
-  the same environment variables as ``torchrun`` (``WORLD_SIZE``, ``RANK``,
-  ``LOCAL_RANK``, ``MASTER_ADDR``, ``MASTER_PORT``).
+  the single-process code path. ``accelerate launch --multi_gpu`` works as a launcher
+  too: it starts its processes through torchrun, with the same environment variables
+  (``WORLD_SIZE``, ``RANK``, ``LOCAL_RANK``, ``MASTER_ADDR``, ``MASTER_PORT``); tried
+  with 2 CPU processes, accelerate 1.16: the same models as under torchrun. Its
+  ``--cpu`` mode without MPI starts a single process.
 - **When it is distributed.** When a ``torch.distributed`` process group is initialised
   with more than one process, or the environment says ``WORLD_SIZE > 1`` (then ``fit``
   initialises the group: gloo on the CPU, nccl on CUDA). Otherwise
