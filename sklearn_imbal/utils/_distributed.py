@@ -125,6 +125,8 @@ def process_group(device):
                 f"{', '.join(missing)} are not set; start the script with torchrun or "
                 "accelerate launch, or initialise torch.distributed yourself."
             )
+        if device.type == "cuda":
+            data_parallel_device(device)  # nccl binds each process to its own GPU
         dist.init_process_group(backend="nccl" if device.type == "cuda" else "gloo")
     if dist.get_world_size() <= 1:
         return None
