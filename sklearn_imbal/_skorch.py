@@ -7,8 +7,10 @@ methods computed from logits.
 
 import inspect
 import math
-from numbers import Integral, Real
+from collections.abc import Mapping
+from contextlib import nullcontext
 from copy import deepcopy
+from numbers import Integral, Real
 
 import numpy as np
 import torch
@@ -19,8 +21,18 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EarlyStopping
+from skorch.dataset import unpack_data
+from torch.nn.parallel import DistributedDataParallel
 
 from .losses import FocalLoss, LogitAdjustedLoss
+from .utils._distributed import (
+    agree_with_main,
+    broadcast_seed,
+    check_same_data,
+    data_parallel_device,
+    process_group,
+    shard_rows,
+)
 from .utils._torch import resolve_device, torch_seed
 from .utils._validation import (
     check_labels,
@@ -41,6 +53,7 @@ __all__ = [
     "best_epoch",
     "improves",
     "supports_fused",
+    "unwrapped",
 ]
 
 # The relative change of the validation score (or, on a tie, loss) that counts as an
@@ -48,8 +61,38 @@ __all__ = [
 _IMPROVEMENT_THRESHOLD = 1e-4
 
 
+# Our modules have no buffers that training changes (LayerNorm, not BatchNorm):
+# synchronising them before every forward would cost a collective per batch. torch 2.13
+# renamed DDP's ``broadcast_buffers`` to ``forward_sync_buffers``.
+_NO_BUFFER_SYNC = (
+    {"forward_sync_buffers": False}
+    if "forward_sync_buffers" in inspect.signature(DistributedDataParallel).parameters
+    else {"broadcast_buffers": False}
+)
+
+
+def unwrapped(module):
+    """``module`` without its ``DistributedDataParallel`` wrapper, if it has one."""
+    return module.module if isinstance(module, DistributedDataParallel) else module
+
+
+def _take_rows(X, start, stop):
+    """Rows ``start:stop`` of a batch (a tensor or a dict of tensors); with an
+    ``attention_mask``, the padding columns no kept row needs are dropped too."""
+    if not isinstance(X, Mapping):
+        return X[start:stop]
+    rows = {key: value[start:stop] for key, value in X.items()}
+    mask = rows.get("attention_mask")
+    if mask is not None and mask.ndim == 2 and mask.shape[1]:
+        width = int(mask.any(dim=0).nonzero().max()) + 1 if mask.any() else mask.shape[1]
+        rows = {key: value[:, :width] if value.shape == mask.shape else value
+                for key, value in rows.items()}
+    return rows
+
+
 class Net(NeuralNetClassifier):
-    """skorch's ``NeuralNetClassifier``, minus one per-batch cost. Private, never public.
+    """skorch's ``NeuralNetClassifier``, minus one per-batch cost, plus data parallelism.
+    Private, never public.
 
     skorch calls ``_set_training`` before every batch, and ``nn.Module.train`` walks
     every submodule through ``__setattr__``: about 5% of a small MLP's step. This
@@ -69,6 +112,99 @@ class Net(NeuralNetClassifier):
         ):
             return
         super()._set_training(training)
+
+    # ------------------------------------------------------------ data parallelism
+    # Set by SkorchClassifierBase (see sklearn_imbal.utils._distributed for the design):
+    # ``(rank, world_size)`` while training data-parallel, else None; and whether DDP must
+    # look for parameters that a forward pass does not use (a pooled head on an encoder
+    # whose own pooler goes unused).
+    data_parallel_group = None
+    find_unused_parameters = False
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        if self.data_parallel_group is not None:
+            device = torch.device(self.device)
+            self.module_ = DistributedDataParallel(
+                self.module_, device_ids=[device] if device.type == "cuda" else None,
+                find_unused_parameters=self.find_unused_parameters, **_NO_BUFFER_SYNC)
+
+    def on_train_end(self, net, X=None, y=None, **kwargs):
+        super().on_train_end(net, X=X, y=y, **kwargs)
+        self.release_data_parallel()
+
+    def release_data_parallel(self):
+        """Unwrap the module: the fitted net predicts, pickles and saves as one process's."""
+        self.module_ = unwrapped(self.module_)
+        self.data_parallel_group = None
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_end(net, dataset_train=dataset_train, dataset_valid=dataset_valid,
+                             **kwargs)
+        if self.data_parallel_group is None:
+            return
+        # Each process recorded its part of every batch's loss (see batch_loss): their
+        # sum, one collective per epoch, is the loss of the global batch.
+        import torch.distributed as dist
+
+        batches = [batch for batch in self.history[-1]["batches"] if "train_loss" in batch]
+        parts = torch.tensor([batch["train_loss"] for batch in batches], dtype=torch.float64,
+                             device=torch.device(self.device))
+        dist.all_reduce(parts)
+        for batch, loss in zip(batches, parts.tolist()):
+            batch["train_loss"] = loss
+
+    def gradient_sync(self, sync):
+        """Context of a micro-batch's forward and backward: ``no_sync`` unless ``sync``."""
+        if sync or not isinstance(self.module_, DistributedDataParallel):
+            return nullcontext()
+        return self.module_.no_sync()
+
+    def _loss_normaliser(self, y):
+        """What the criterion divides a batch's summed loss by: the row count, or the
+        sum of the rows' class weights for a weighted cross-entropy."""
+        criterion = self.criterion_
+        weight = getattr(criterion, "weight", None)
+        if isinstance(criterion, torch.nn.CrossEntropyLoss) and weight is not None:
+            return float(weight.to(y.device)[y].sum())
+        return float(len(y))
+
+    def batch_loss(self, batch, **fit_params):
+        """``(loss to backpropagate, loss to record, predictions)`` of a training batch.
+
+        In one process both losses are the batch's. Data-parallel, this process keeps
+        its contiguous share of the batch's rows and its loss is weighted by its share
+        of the batch's normaliser: the parts of all processes sum to the global batch's
+        loss (recorded, summed at the epoch's end), and the loss to backpropagate is
+        that part times the number of processes, which DDP's averaging divides out.
+        """
+        Xi, yi = unpack_data(batch)
+        if self.data_parallel_group is None:
+            y_pred = self.infer(Xi, **fit_params)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+            return loss, loss.detach(), y_pred
+        rank, world_size = self.data_parallel_group
+        yi = torch.as_tensor(yi)
+        start, stop = shard_rows(len(yi), rank, world_size)
+        total = self._loss_normaliser(yi)
+        share = self._loss_normaliser(yi[start:stop]) / total if stop > start and total else 0.0
+        if not share:
+            # Nothing to learn from here, but every process must join the all-reduce:
+            # one row, weighted 0.
+            start, stop = 0, 1
+        Xs, ys = _take_rows(Xi, start, stop), yi[start:stop]
+        y_pred = self.infer(Xs, **fit_params)
+        if share:
+            part = self.get_loss(y_pred, ys, X=Xs, training=True) * share
+        else:
+            part = y_pred.float().sum() * 0.0
+        return part * world_size, part.detach(), y_pred
+
+    def train_step_single(self, batch, **fit_params):
+        self._set_training(True)
+        loss, recorded, y_pred = self.batch_loss(batch, **fit_params)
+        loss.backward()
+        return {"loss": recorded, "y_pred": y_pred}
 
     # skorch pickles the fitted ``module_`` / ``criterion_`` through torch, with a
     # ``map_location`` on loading, so that a CUDA-trained net loads where there is no GPU.
@@ -213,12 +349,18 @@ class ScoreEarlyStopping(EarlyStopping):
 
     def on_epoch_end(self, net, **kwargs):
         score, loss = net.history[-1, "valid_score"], net.history[-1, "valid_loss"]
+        if net.data_parallel_group is not None:
+            # Every process scored the same split with the same weights; rank 0's values
+            # decide for all, so that no process stops alone (the others would hang).
+            score, loss = agree_with_main([score, loss], torch.device(net.device))
+            net.history.record("valid_score", score)
+            net.history.record("valid_loss", loss)
         if self.best_score_ is None or improves(score, loss, self.best_score_, self.best_loss_):
             self.best_score_, self.best_loss_ = score, loss
             self.misses_ = 0
             self.best_epoch_ = net.history[-1, "epoch"]
             if self.load_best:
-                self.best_model_weights_ = deepcopy(net.module_.state_dict())
+                self.best_model_weights_ = deepcopy(unwrapped(net.module_).state_dict())
         else:
             self.misses_ += 1
         if self.misses_ == self.patience:
@@ -295,12 +437,14 @@ class SkorchClassifierBase(LogitsClassifierMixin, ClassifierMixin, BaseEstimator
     then, inside :func:`~sklearn_imbal.utils._torch.torch_seed`, builds the module,
     the loss and the skorch net (``net_``) and trains it; the net's history gives
     ``n_iter_``, ``loss_curve_``, ``validation_loss_curve_``, ``validation_scores_``
-    and ``best_epoch_``.
+    and ``best_epoch_``. With ``data_parallel`` under a launcher, the net trains with
+    DDP across the processes (design: :mod:`sklearn_imbal.utils._distributed`).
 
     Subclasses are flat scikit-learn estimators: they declare the parameters read
     here (``loss``, ``gamma``, ``tau``, ``class_weight``, ``lr``, ``max_epochs``,
     ``batch_size``, ``weight_decay``, ``validation_fraction``, ``early_stopping``,
-    ``n_iter_no_change``, ``scoring``, ``device``, ``random_state``, ``verbose``),
+    ``n_iter_no_change``, ``scoring``, ``device``, ``data_parallel``, ``random_state``,
+    ``verbose``),
     decorate their ``fit`` with ``fit_context`` (``utils._sklearn``) and call
     :meth:`_fit`, and define
 
@@ -330,6 +474,7 @@ class SkorchClassifierBase(LogitsClassifierMixin, ClassifierMixin, BaseEstimator
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "scoring": [str, None],
         "device": [str, torch.device],
+        "data_parallel": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -349,15 +494,26 @@ class SkorchClassifierBase(LogitsClassifierMixin, ClassifierMixin, BaseEstimator
         get_scorer(self._scoring())  # an unknown scorer name fails now, not after an epoch
         self.class_weight_ = compute_class_weights(y, self.class_weight, classes=self.classes_)
         self.device_ = resolve_device(self.device)
+        group = process_group(self.device_) if self.data_parallel else None
         rng = check_random_state(self.random_state)
+        if group is not None:
+            self.device_ = data_parallel_device(self.device_)
+            check_same_data(len(y_encoded), y_encoded, self.device_, type(self).__name__)
+            if not isinstance(self.random_state, Integral):
+                # Every process must draw the same batches and the same split.
+                rng = check_random_state(broadcast_seed(draw_seed(rng), self.device_))
         seed = draw_seed(rng)
         train_idx, valid_idx = validation_split(
             y_encoded, self.validation_fraction, self.early_stopping, rng)
 
         with torch_seed(seed, self.device_):
             module, train, valid = self._prepare_training(X, y_encoded, train_idx, valid_idx)
-            self.net_ = self._build_net(module, self._criterion(y_encoded), train, valid, seed)
-            self.net_.fit(train, y=None)
+            self.net_ = self._build_net(module, self._criterion(y_encoded), train, valid, seed,
+                                        data_parallel_group=group)
+            try:
+                self.net_.fit(train, y=None)
+            finally:
+                self.net_.release_data_parallel()  # also when training fails
         self._read_history(validated=valid is not None)
         return self
 
@@ -400,7 +556,7 @@ class SkorchClassifierBase(LogitsClassifierMixin, ClassifierMixin, BaseEstimator
     def _configure_net(self, net, train):
         pass
 
-    def _build_net(self, module, criterion, train, valid, seed):
+    def _build_net(self, module, criterion, train, valid, seed, data_parallel_group=None):
         from skorch.helper import predefined_split
 
         optimizer = self._optimizer_class()
@@ -437,6 +593,7 @@ class SkorchClassifierBase(LogitsClassifierMixin, ClassifierMixin, BaseEstimator
             **params,
             **self._net_params(train),
         )
+        net.data_parallel_group = data_parallel_group
         self._configure_net(net, train)
         return net
 

@@ -97,6 +97,7 @@ class FocalLossClassifier(SkorchClassifierBase):
         score is noisy from one epoch to the next.
     {scoring_validation}
     {device}
+    {data_parallel}
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, batch order and the validation split. An int
         gives the same model on every fit; global RNG state is never changed.
@@ -222,6 +223,7 @@ class FocalLossClassifier(SkorchClassifierBase):
         n_iter_no_change=10,
         scoring=None,
         device="auto",
+        data_parallel=False,
         random_state=None,
         verbose=0,
     ):
@@ -241,6 +243,7 @@ class FocalLossClassifier(SkorchClassifierBase):
         self.n_iter_no_change = n_iter_no_change
         self.scoring = scoring
         self.device = device
+        self.data_parallel = data_parallel
         self.random_state = random_state
         self.verbose = verbose
 

@@ -51,7 +51,7 @@ _SAVED_KEYS = {"estimator", "params", "classes", "class_weight", "pooling", "fil
 _OPTIONAL_SAVED_KEYS = {"pooling", "files"}
 # Parameters not saved: the folder is the model and its tokenizer, the rest is chosen
 # at loading; and the saved ones that folders of earlier versions lack.
-_UNSAVED_PARAMS = ("model", "tokenizer", "device", "random_state")
+_UNSAVED_PARAMS = ("model", "tokenizer", "device", "data_parallel", "random_state")
 _OPTIONAL_PARAMS = {"pooling"}
 _POOLINGS = ("pooler", "mean", "cls", "max")
 
@@ -348,20 +348,19 @@ class _TransformerNet(Net):
         self._batches_left = len(self.get_iterator(dataset_train, training=True))
 
     def train_step(self, batch, **fit_params):
-        from skorch.dataset import unpack_data
-
         self._set_training(True)
-        Xi, yi = unpack_data(batch)
-        with self._autocast():
-            y_pred = self.infer(Xi, **fit_params)
-            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        scaled = loss / self.accumulation_steps
-        (self.scaler_.scale(scaled) if self.scaler_ is not None else scaled).backward()
         self._accumulated += 1
         self._batches_left -= 1
-        if self._accumulated == self.accumulation_steps or self._batches_left == 0:
+        step = self._accumulated == self.accumulation_steps or self._batches_left == 0
+        # Data-parallel, the micro-batches before a step skip the all-reduce (no_sync).
+        with self.gradient_sync(step):
+            with self._autocast():
+                loss, recorded, y_pred = self.batch_loss(batch, **fit_params)
+            scaled = loss / self.accumulation_steps
+            (self.scaler_.scale(scaled) if self.scaler_ is not None else scaled).backward()
+        if step:
             self._optimizer_step()
-        return {"loss": loss.detach(), "y_pred": y_pred}
+        return {"loss": recorded, "y_pred": y_pred}
 
     def _optimizer_step(self):
         if self.scaler_ is not None:
@@ -454,6 +453,7 @@ class TransformerClassifier(SkorchClassifierBase):
     mixed_precision : {"auto", "bf16", "fp16", "no"}, default="auto"
         ``"auto"``: bf16 on a CUDA GPU that supports it, fp16 with a gradient scaler
         on other GPUs, none on the CPU.
+    {data_parallel}
     random_state : int, RandomState instance or None, default=None
         Seeds the new head, dropout, batch order and the validation split.
     verbose : int, default=0
@@ -545,6 +545,7 @@ class TransformerClassifier(SkorchClassifierBase):
         scoring=None,
         device="auto",
         mixed_precision="auto",
+        data_parallel=False,
         random_state=None,
         verbose=0,
     ):
@@ -571,6 +572,7 @@ class TransformerClassifier(SkorchClassifierBase):
         self.scoring = scoring
         self.device = device
         self.mixed_precision = mixed_precision
+        self.data_parallel = data_parallel
         self.random_state = random_state
         self.verbose = verbose
 
@@ -684,6 +686,8 @@ class TransformerClassifier(SkorchClassifierBase):
         net.total_steps = steps_per_epoch * self.max_epochs
         net.warmup_steps = int(round(self.warmup_ratio * net.total_steps))
         net.amp_dtype = self._amp_dtype()
+        # A pooled head leaves the encoder's own pooler unused, which DDP must know.
+        net.find_unused_parameters = self.pooling_ != "pooler"
 
     # ----------------------------------------------------------------- predicting
     def _logits(self, X):

@@ -54,6 +54,18 @@ DOCSTRINGS = {
         '    ``"average_precision"`` for binary and ``"f1_macro"`` for multiclass problems\n'
         '    (accuracy misleads under imbalance).'
     ),
+    "data_parallel": (
+        'data_parallel : bool, default=False\n'
+        '    Train one model across the processes of a ``torchrun`` or ``accelerate\n'
+        '    launch`` run (torch DDP: gloo on the CPU, nccl on CUDA, one GPU per process),\n'
+        '    every process calling ``fit`` on the same data. ``batch_size`` stays the\n'
+        '    global batch, each process trains on its share of it, and every process ends\n'
+        '    with the same fitted model, as one process would have trained it (up to\n'
+        '    float rounding; dropout masks differ). Without a launcher it trains in this\n'
+        '    process alone, as ``False`` does. Save on one process only\n'
+        '    (:func:`sklearn_imbal.utils.is_main_process`); see the README\'s\n'
+        '    "Data-parallel training".'
+    ),
     "training_attributes": (
         'n_iter_ : int\n'
         '    Number of epochs run.\n'
