@@ -20,6 +20,9 @@ tuned): ``TransformerClassifier(class_weight="balanced")`` with the default
 default, BERT's ``[CLS]`` pooler) and TF-IDF + LR balanced for context. ``min F1`` is the
 neutral class's F1, AP the macro one-vs-rest AP, ECE the top-label ECE; with several
 ``--seeds``, mean ± sd and mean pooling minus pooler paired over the splits (95% t interval).
+Each fine-tuning takes about 110 s on 2 idle CPU cores (``--threads 2``): three splits in 11
+minutes. Measured (README): mean pooling is no worse, better by +0.087 macro F1 [+0.014,
++0.160] over five splits.
 
 Peers
 
