@@ -340,9 +340,10 @@ def _parse_options(args):
         if not isinstance(model_kwargs, dict):
             raise _UsageError("--model-kwargs must be a JSON object, e.g. "
                               '\'{"num_hidden_layers": 2}\'')
-    # --repeats and --jobs are compare's alone; fit shares the rest of these options.
+    # --repeats, --threads-per-job and --jobs are compare's alone; fit shares the rest.
     for option, value, low in (("--cv", args.cv, 2),
                                ("--repeats", getattr(args, "repeats", None), 1),
+                               ("--threads-per-job", getattr(args, "threads_per_job", None), 1),
                                ("--max-epochs", args.max_epochs, 1),
                                ("--sample", args.sample, 2)):
         if value is not None and value < low:
@@ -350,8 +351,6 @@ def _parse_options(args):
     jobs = getattr(args, "jobs", 1)
     if jobs < 1 and jobs != -1:
         raise _UsageError(f"--jobs must be at least 1, or -1 for one per CPU, got {jobs}")
-    if getattr(args, "threads_per_job", 1) < 1:
-        raise _UsageError(f"--threads-per-job must be at least 1, got {args.threads_per_job}")
     if not 0 < args.augmentation_ratio <= 1:
         raise _UsageError("--augmentation-ratio must be in (0, 1]")
     if not 0 <= args.random_state < 2**32:
