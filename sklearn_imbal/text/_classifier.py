@@ -8,6 +8,7 @@ the design (loading, batching, training, the prediction shortcut, persistence) i
 import json
 import math
 import os
+import re
 from numbers import Integral, Real
 
 import numpy as np
@@ -52,7 +53,7 @@ _OPTIONAL_SAVED_KEYS = {"pooling", "files"}
 # Parameters not saved: the folder is the model and its tokenizer, the rest is chosen
 # at loading; and the saved ones that folders of earlier versions lack.
 _UNSAVED_PARAMS = ("model", "tokenizer", "device", "data_parallel", "random_state")
-_OPTIONAL_PARAMS = {"pooling"}
+_OPTIONAL_PARAMS = {"pooling", "head_lr", "layer_decay"}
 _POOLINGS = ("pooler", "mean", "cls", "max")
 
 
@@ -265,6 +266,58 @@ def cls_shortcut_logits(model, input_ids, attention_mask):
     return model.classifier(model.dropout(pooled))
 
 
+# The blocks of an encoder, as Hugging Face names them: ``encoder.layer.3.`` (BERT, RoBERTa,
+# MiniLM, ELECTRA), ``layers.3.`` (ModernBERT), ``transformer.layer.3.`` (DistilBERT),
+# ``h.3.`` / ``block.3.`` (GPT-2 style, T5 encoders).
+_BLOCK = re.compile(r"(?:^|\.)(?:layer|layers|h|block|blocks)\.(\d+)\.")
+
+
+def learning_rate_scales(module, lr, head_lr, layer_decay):
+    """Per-parameter learning-rate multipliers of a text classifier ``module``.
+
+    The head (every parameter outside the Hugging Face base model: our linear layer on
+    the pooled vector, or the model's own classification layer) trains at ``head_lr``
+    (``None``: ``lr``). With ``layer_decay`` < 1 (layer-wise learning-rate decay, as in
+    ELECTRA and BEiT), the top encoder block trains at ``lr``, each block below at
+    ``layer_decay`` times the rate of the block above, and the embeddings at
+    ``layer_decay ** n_blocks``; other encoder parameters (a pooler, a final LayerNorm)
+    at ``lr``. Returns ``{name: multiplier of lr}`` for the parameters whose multiplier
+    is not 1, with ``module``'s parameter names.
+    """
+    base = module.model.base_model
+    base_ids = {id(param) for param in base.parameters()}
+    scales = {}
+    if head_lr is not None and head_lr != lr:
+        scales.update({name: head_lr / lr for name, param in module.named_parameters()
+                       if id(param) not in base_ids})
+    if layer_decay == 1:
+        return scales
+    prefix = {id(param): name for name, param in module.named_parameters()}
+    blocks = {}
+    for name, param in base.named_parameters():
+        match = _BLOCK.search(name)
+        if match:
+            blocks[prefix[id(param)]] = int(match.group(1))
+    if not blocks:
+        raise ValueError(
+            f"layer_decay={layer_decay} needs an encoder whose blocks are named as in "
+            "Hugging Face's BERT-like models (encoder.layer.<i>, layers.<i>, ...); "
+            f"{type(base).__name__} has none. Use layer_decay=1.0 (no decay)."
+        )
+    n_blocks = max(blocks.values()) + 1
+    for name, param in base.named_parameters():
+        full = prefix[id(param)]
+        if full in blocks:
+            depth = n_blocks - 1 - blocks[full]
+        elif "embed" in name.split(".")[0]:  # embeddings, embed_tokens
+            depth = n_blocks
+        else:
+            continue
+        if depth:
+            scales[full] = layer_decay ** depth
+    return scales
+
+
 class _SequenceClassifier(nn.Module):
     """``forward(input_ids, attention_mask) -> logits`` around a HF classification model."""
 
@@ -313,7 +366,9 @@ class _TransformerNet(Net):
     """skorch net with gradient accumulation, clipping, a warmup schedule and AMP.
 
     Set after construction: ``accumulation_steps``, ``max_grad_norm``,
-    ``warmup_steps``, ``total_steps`` and ``amp_dtype`` (None, bfloat16, float16).
+    ``warmup_steps``, ``total_steps``, ``amp_dtype`` (None, bfloat16, float16) and
+    ``lr_scales`` (parameter name -> learning-rate multiplier, see
+    :func:`learning_rate_scales`; names absent train at the group's rate).
     """
 
     accumulation_steps = 1
@@ -321,6 +376,27 @@ class _TransformerNet(Net):
     warmup_steps = 0
     total_steps = 1
     amp_dtype = None
+    lr_scales = None
+
+    def get_params_for_optimizer(self, prefix, named_parameters):
+        # skorch puts each parameter in the first param group whose pattern matches
+        # (here: no weight decay for biases and LayerNorms); each group is then split
+        # by learning-rate multiplier, so the two rules combine.
+        named = list(named_parameters)
+        (groups,), kwargs = super().get_params_for_optimizer(prefix, named)
+        if not self.lr_scales:
+            return (groups,), kwargs
+        names = {id(param): name for name, param in named}
+        split = []
+        for group in groups:
+            by_scale = {}
+            for param in group["params"]:
+                scale = self.lr_scales.get(names[id(param)], 1.0)
+                by_scale.setdefault(scale, []).append(param)
+            base = group.get("lr", kwargs["lr"])
+            split.extend({**group, "params": params, "lr": base * scale}
+                         for scale, params in sorted(by_scale.items()))
+        return (split,), kwargs
 
     def initialize_optimizer(self, *args, **kwargs):
         super().initialize_optimizer(*args, **kwargs)
@@ -425,7 +501,16 @@ class TransformerClassifier(SkorchClassifierBase):
     class_weight : {"balanced", "effective_number"}, dict or None, default=None
         Per-class loss weights (see :func:`sklearn_imbal.compute_class_weights`).
     lr : float, default=5e-5
-        Peak learning rate of AdamW.
+        Peak learning rate of AdamW (of the encoder's top block with ``layer_decay``).
+    head_lr : float or None, default=None
+        Peak learning rate of the classification head (the new linear layer, or the
+        model's own classification layer with ``pooling="pooler"``); ``None``: ``lr``.
+        A new head starts from random weights, so it may learn faster than the
+        pretrained encoder below it.
+    layer_decay : float in (0, 1], default=1.0
+        Layer-wise learning-rate decay: the encoder's top block trains at ``lr``, each
+        block below at ``layer_decay`` times the rate of the one above, the embeddings
+        at ``layer_decay ** n_blocks``. ``1.0``: one rate for the whole encoder.
     max_epochs : int, default=3
         Passes over the training texts (fewer with early stopping).
     batch_size : int, default=32
@@ -511,6 +596,8 @@ class TransformerClassifier(SkorchClassifierBase):
         "warmup_ratio": [Interval(Real, 0, 1, closed="both")],
         "max_length": [Interval(Integral, 2, None, closed="left")],
         "freeze_encoder": ["boolean"],
+        "head_lr": [Interval(Real, 0, None, closed="neither"), None],
+        "layer_decay": [Interval(Real, 0, 1, closed="right")],
         "mixed_precision": [StrOptions({"auto", "bf16", "fp16", "no"})],
     }
 
@@ -531,6 +618,8 @@ class TransformerClassifier(SkorchClassifierBase):
         tau=1.0,
         class_weight=None,
         lr=5e-5,
+        head_lr=None,
+        layer_decay=1.0,
         max_epochs=3,
         batch_size=32,
         predict_batch_size=None,
@@ -558,6 +647,8 @@ class TransformerClassifier(SkorchClassifierBase):
         self.tau = tau
         self.class_weight = class_weight
         self.lr = lr
+        self.head_lr = head_lr
+        self.layer_decay = layer_decay
         self.max_epochs = max_epochs
         self.batch_size = batch_size
         self.predict_batch_size = predict_batch_size
@@ -686,6 +777,8 @@ class TransformerClassifier(SkorchClassifierBase):
         net.total_steps = steps_per_epoch * self.max_epochs
         net.warmup_steps = int(round(self.warmup_ratio * net.total_steps))
         net.amp_dtype = self._amp_dtype()
+        net.lr_scales = learning_rate_scales(net.module, self.lr, self.head_lr,
+                                             self.layer_decay)
         # A pooled head leaves the encoder's own pooler unused, which DDP must know.
         net.find_unused_parameters = self.pooling_ != "pooler"
 

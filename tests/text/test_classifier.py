@@ -443,3 +443,86 @@ def test_training_runs_every_submodule_in_train_mode(tiny_bert_path, data):
     assert modes and all(modes)
     assert not any(m.training for m in clf.net_.module_.modules()), "eval mode after fit"
     clf.predict(texts[:3])
+
+
+@pytest.mark.parametrize("pooling", ["mean", "pooler"])
+def test_head_lr_and_layer_decay_set_each_parameters_rate(tiny_bert_path, data, pooling):
+    texts, y = data
+    lr, head_lr, decay = 1e-2, 5e-2, 0.5
+    clf = tiny(tiny_bert_path, pooling=pooling, head_lr=head_lr, layer_decay=decay,
+               max_epochs=1).fit(texts, y)
+    module = clf.net_.module_
+    groups = {id(p): group for group in clf.net_.optimizer_.param_groups
+              for p in group["params"]}
+    base = {id(p) for p in module.model.base_model.parameters()}
+    seen = set()
+    for name, param in module.named_parameters():
+        group = groups[id(param)]
+        if id(param) not in base:
+            expected = head_lr
+        elif ".layer.1." in name:  # the top of the two blocks
+            expected = lr
+        elif ".layer.0." in name:
+            expected = lr * decay
+        elif ".embeddings." in name:
+            expected = lr * decay ** 2
+        else:  # the encoder's pooler
+            assert ".pooler." in name
+            expected = lr
+        seen.add(expected)
+        # The schedule starts from each group's own peak rate.
+        assert group["initial_lr"] == pytest.approx(expected), name
+        no_decay = name.endswith("bias") or "LayerNorm" in name
+        assert group["weight_decay"] == (0.0 if no_decay else clf.weight_decay), name
+    assert seen == {head_lr, lr, lr * decay, lr * decay ** 2}
+
+
+def test_layer_decay_trains_the_lower_layers_slower(tiny_bert_path, data):
+    from transformers import AutoModel
+
+    texts, y = data
+    reference = AutoModel.from_pretrained(tiny_bert_path).state_dict()
+
+    def change(clf, part):
+        trained = clf.net_.module_.model.base_model.state_dict()
+        return max(float((trained[k] - v).abs().max()) for k, v in reference.items()
+                   if k.startswith(part))
+
+    flat = tiny(tiny_bert_path, pooling="mean", max_epochs=1).fit(texts, y)
+    decayed = tiny(tiny_bert_path, pooling="mean", max_epochs=1, layer_decay=1e-2).fit(texts, y)
+    # AdamW moves a weight by up to about its rate per step whatever its gradient (8
+    # steps here, the rate decaying linearly): with one rate every part moves; with the
+    # decay the lower block (1e-2 of lr) moves less, the embeddings (1e-4) hardly at all.
+    assert change(flat, "embeddings.") > 1e-3 and change(flat, "encoder.layer.1.") > 1e-3
+    assert change(decayed, "encoder.layer.1.") > 1e-3
+    assert change(decayed, "embeddings.") < 1e-5 < change(decayed, "encoder.layer.0.") < 1e-3
+    # The same seed and rates give the same model as before these options: no decay and
+    # head_lr=lr are the default.
+    same = tiny(tiny_bert_path, pooling="mean", max_epochs=1, head_lr=flat.lr).fit(texts, y)
+    np.testing.assert_array_equal(same.predict_proba(texts), flat.predict_proba(texts))
+
+
+def test_learning_rate_options_checked_and_saved(tiny_bert_path, data, tmp_path):
+    from sklearn.utils._param_validation import InvalidParameterError
+    from transformers import BertConfig, BertModel
+
+    from sklearn_imbal.text._classifier import _PooledClassifier, learning_rate_scales
+
+    texts, y = data
+    for params, name in [({"layer_decay": 0.0}, "layer_decay"),
+                         ({"layer_decay": 1.5}, "layer_decay"),
+                         ({"head_lr": 0.0}, "head_lr")]:
+        with pytest.raises(InvalidParameterError, match=name):
+            tiny(tiny_bert_path, **params).fit(texts, y)
+    # An encoder without numbered blocks has no layers to decay over.
+    flat = BertModel(BertConfig(vocab_size=50, hidden_size=8, num_hidden_layers=0,
+                                num_attention_heads=2, intermediate_size=8))
+    module = _PooledClassifier(flat, 2, "mean")
+    with pytest.raises(ValueError, match="layer_decay=0.8 needs an encoder whose blocks"):
+        learning_rate_scales(module, 1e-3, None, 0.8)
+    assert set(learning_rate_scales(module, 1e-3, 2e-3, 1.0).values()) == {2.0}
+
+    clf = tiny(tiny_bert_path, head_lr=3e-2, layer_decay=0.9, max_epochs=1).fit(texts, y)
+    loaded = TransformerClassifier.from_pretrained(clf.save_pretrained(tmp_path / "m"),
+                                                   device="cpu")
+    assert loaded.get_params()["head_lr"] == 3e-2 and loaded.get_params()["layer_decay"] == 0.9
