@@ -24,6 +24,8 @@ inside ``torch.autocast``; the peak is then the bfloat16 ``torch.mm`` rate.
   then shuffling the order of the batches; each batch is padded with ``tokenizer.pad``;
   prediction on length-sorted batches of 64 under ``torch.inference_mode()``.
 - **TransformerClassifier** (ours), imported lazily; if it is missing the peers run alone.
+  ``--layer-decay D --ours-lr LR`` change its recipe alone (issue 13's layer-wise
+  learning-rate decay, e.g. ``--quality-seeds 0-4 --layer-decay 0.8 --ours-lr 1e-4``).
 
 What each timing covers (model and tokenizer loading from disk is never counted for the peers):
 
@@ -370,7 +372,8 @@ def run_ours(cls, data, cfg, recorder, load_s):
     torch.manual_seed(cfg["seed"])
     clf = cls(
         model=cfg["path"], model_kwargs=cfg["model_kwargs"] or None, loss="cross_entropy",
-        class_weight="balanced", lr=cfg["lr"], max_epochs=cfg["epochs"],
+        class_weight="balanced", lr=cfg.get("ours_lr") or cfg["lr"],
+        layer_decay=cfg.get("layer_decay", 1.0), max_epochs=cfg["epochs"],
         batch_size=cfg["batch_size"], warmup_ratio=cfg["warmup_ratio"],
         weight_decay=cfg["weight_decay"], max_length=cfg["max_length"],
         predict_batch_size=cfg["predict_batch_size"], device=cfg["device"],
@@ -529,6 +532,11 @@ def main(argv=None):
     parser.add_argument("--quality-seeds", metavar="A-B",
                         help="quality only, no timing: the Trainer and ours once per seed "
                              "A..B, with a paired 95%% interval of ours minus the Trainer")
+    parser.add_argument("--layer-decay", type=float, default=1.0,
+                        help="ours only: TransformerClassifier(layer_decay=...) (1.0: none)")
+    parser.add_argument("--ours-lr", type=float,
+                        help="ours only: its lr (the top block's with --layer-decay); the "
+                             "Trainer keeps 5e-5")
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 2)
     layers = args.layers or (2 if args.quick else None)
@@ -537,6 +545,7 @@ def main(argv=None):
         "model_kwargs": {"num_hidden_layers": layers} if layers else {},
         "batch_size": 32, "predict_batch_size": 64, "lr": 5e-5, "epochs": 1,
         "warmup_ratio": 0.1, "weight_decay": 0.01, "max_length": 128, "seed": 0,
+        "layer_decay": args.layer_decay, "ours_lr": args.ours_lr,
     }
 
     import transformers
