@@ -372,8 +372,8 @@ def run_ours(cls, data, cfg, recorder, load_s):
     torch.manual_seed(cfg["seed"])
     clf = cls(
         model=cfg["path"], model_kwargs=cfg["model_kwargs"] or None, loss="cross_entropy",
-        class_weight="balanced", lr=cfg.get("ours_lr") or cfg["lr"],
-        layer_decay=cfg.get("layer_decay", 1.0), max_epochs=cfg["epochs"],
+        class_weight="balanced", lr=cfg["ours_lr"] or cfg["lr"],
+        layer_decay=cfg["layer_decay"], max_epochs=cfg["epochs"],
         batch_size=cfg["batch_size"], warmup_ratio=cfg["warmup_ratio"],
         weight_decay=cfg["weight_decay"], max_length=cfg["max_length"],
         predict_batch_size=cfg["predict_batch_size"], device=cfg["device"],

@@ -284,37 +284,35 @@ def learning_rate_scales(module, lr, head_lr, layer_decay):
     at ``lr``. Returns ``{name: multiplier of lr}`` for the parameters whose multiplier
     is not 1, with ``module``'s parameter names.
     """
-    base = module.model.base_model
-    base_ids = {id(param) for param in base.parameters()}
-    scales = {}
-    if head_lr is not None and head_lr != lr:
-        scales.update({name: head_lr / lr for name, param in module.named_parameters()
-                       if id(param) not in base_ids})
+    # The name of every encoder parameter inside the base model, by parameter.
+    inner = {id(param): name for name, param in module.model.base_model.named_parameters()}
+    scales, encoder = {}, []
+    for name, param in module.named_parameters():
+        if id(param) in inner:
+            encoder.append((name, inner[id(param)]))
+        elif head_lr is not None and head_lr != lr:
+            scales[name] = head_lr / lr
     if layer_decay == 1:
         return scales
-    prefix = {id(param): name for name, param in module.named_parameters()}
-    blocks = {}
-    for name, param in base.named_parameters():
-        match = _BLOCK.search(name)
-        if match:
-            blocks[prefix[id(param)]] = int(match.group(1))
+    blocks = {name: int(match.group(1)) for name, inner_name in encoder
+              if (match := _BLOCK.search(inner_name))}
     if not blocks:
         raise ValueError(
             f"layer_decay={layer_decay} needs an encoder whose blocks are named as in "
             "Hugging Face's BERT-like models (encoder.layer.<i>, layers.<i>, ...); "
-            f"{type(base).__name__} has none. Use layer_decay=1.0 (no decay)."
+            f"{type(module.model.base_model).__name__} has none. Use layer_decay=1.0 "
+            "(no decay)."
         )
     n_blocks = max(blocks.values()) + 1
-    for name, param in base.named_parameters():
-        full = prefix[id(param)]
-        if full in blocks:
-            depth = n_blocks - 1 - blocks[full]
-        elif "embed" in name.split(".")[0]:  # embeddings, embed_tokens
+    for name, inner_name in encoder:
+        if name in blocks:
+            depth = n_blocks - 1 - blocks[name]
+        elif "embed" in inner_name.split(".")[0]:  # embeddings, embed_tokens
             depth = n_blocks
         else:
             continue
         if depth:
-            scales[full] = layer_decay ** depth
+            scales[name] = layer_decay ** depth
     return scales
 
 
